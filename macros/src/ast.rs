@@ -1,0 +1,200 @@
+//! A typed view of the derive input, borrowing from `syn` so that every later
+//! error can point at the user's tokens.
+
+use crate::errors::Errors;
+use syn::ext::IdentExt;
+use syn::{Attribute, Data, DeriveInput, Expr, Fields, Generics, Ident, Type, Visibility};
+
+/// The scalars a free field may hold; `dataspace` maps each to its SIMD packs.
+pub const SCALARS: [&str; 4] = ["f32", "f64", "i32", "u32"];
+
+pub struct Input<'a> {
+    pub ident: &'a Ident,
+    pub vis: &'a Visibility,
+    pub generics: &'a Generics,
+    pub attrs: &'a [Attribute],
+    pub fields: Vec<Field<'a>>,
+}
+
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    pub kind: Kind<'a>,
+}
+
+pub enum Kind<'a> {
+    /// `#[space(fixed)]`: one value shared by every point.
+    Fixed,
+    /// A column per point; `None` if the type is not one a column can hold
+    /// (validation reports it).
+    Free(Option<Column<'a>>),
+}
+
+/// What a free field stores per point.
+pub struct Column<'a> {
+    /// The scalar type, one of [`SCALARS`].
+    pub scalar: &'a Ident,
+    /// `Some(K)` for an array `[scalar; K]`: K columns.
+    pub array_len: Option<&'a Expr>,
+}
+
+impl<'a> Input<'a> {
+    /// Reads a struct with named fields; anything else is recorded as an error
+    /// and gives `None`.
+    pub fn from_syn(input: &'a DeriveInput, errors: &mut Errors) -> Option<Self> {
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => &named.named,
+                Fields::Unnamed(unnamed) => {
+                    errors.at(
+                        unnamed,
+                        "`DataSpace` needs named fields, one per parameter: \
+                         give each field of this tuple struct a name",
+                    );
+                    return None;
+                }
+                Fields::Unit => {
+                    errors.at(
+                        &input.ident,
+                        "`DataSpace` needs a struct with named fields, one per parameter: \
+                         a unit struct has no parameters to sweep",
+                    );
+                    return None;
+                }
+            },
+            Data::Enum(data) => {
+                errors.at(
+                    &data.enum_token,
+                    "`DataSpace` can only be derived for a struct with named fields, not an enum: \
+                     to sweep over variants, use an integer field that selects one",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                errors.at(
+                    &data.union_token,
+                    "`DataSpace` can only be derived for a struct with named fields, not a union",
+                );
+                return None;
+            }
+        };
+        let fields = fields
+            .iter()
+            .map(|field| {
+                let ident = field.ident.as_ref().expect("named fields have names");
+                let kind = if is_fixed(&field.attrs, errors) {
+                    Kind::Fixed
+                } else {
+                    Kind::Free(Column::from_type(&field.ty))
+                };
+                Field {
+                    ident,
+                    ty: &field.ty,
+                    kind,
+                }
+            })
+            .collect();
+        Some(Input {
+            ident: &input.ident,
+            vis: &input.vis,
+            generics: &input.generics,
+            attrs: &input.attrs,
+            fields,
+        })
+    }
+
+    pub fn free(&self) -> impl Iterator<Item = (&Field<'a>, &Column<'a>)> {
+        self.fields.iter().filter_map(|field| match &field.kind {
+            Kind::Free(Some(column)) => Some((field, column)),
+            _ => None,
+        })
+    }
+
+    pub fn fixed(&self) -> impl Iterator<Item = &Field<'a>> {
+        self.fields
+            .iter()
+            .filter(|field| matches!(field.kind, Kind::Fixed))
+    }
+
+    pub fn has_fixed(&self) -> bool {
+        self.fixed().next().is_some()
+    }
+
+    /// Each scalar used by a free field, once, in order of first use.
+    pub fn scalars(&self) -> Vec<&'a Ident> {
+        let mut seen: Vec<&'a Ident> = Vec::new();
+        for (_, column) in self.free() {
+            if !seen.iter().any(|s| *s == column.scalar) {
+                seen.push(column.scalar);
+            }
+        }
+        seen
+    }
+}
+
+impl Field<'_> {
+    /// The field's name as the user reads it (`type` for `r#type`).
+    pub fn name(&self) -> String {
+        self.ident.unraw().to_string()
+    }
+}
+
+impl<'a> Column<'a> {
+    fn from_type(ty: &'a Type) -> Option<Self> {
+        match ty {
+            Type::Group(group) => Column::from_type(&group.elem),
+            Type::Paren(paren) => Column::from_type(&paren.elem),
+            Type::Array(array) => scalar_ident(&array.elem).map(|scalar| Column {
+                scalar,
+                array_len: Some(&array.len),
+            }),
+            _ => scalar_ident(ty).map(|scalar| Column {
+                scalar,
+                array_len: None,
+            }),
+        }
+    }
+}
+
+fn scalar_ident(ty: &Type) -> Option<&Ident> {
+    match ty {
+        Type::Group(group) => scalar_ident(&group.elem),
+        Type::Paren(paren) => scalar_ident(&paren.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let ident = path.path.get_ident()?;
+            SCALARS.iter().any(|s| ident == s).then_some(ident)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a field carries `#[space(fixed)]`; records malformed `space` attributes.
+fn is_fixed(attrs: &[Attribute], errors: &mut Errors) -> bool {
+    let mut fixed = false;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("space")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("fixed") {
+                if fixed {
+                    errors.at(
+                        &meta.path,
+                        "duplicate `fixed`: write `#[space(fixed)]` once",
+                    );
+                }
+                fixed = true;
+                Ok(())
+            } else {
+                Err(meta.error(format_args!(
+                    "unknown `space` argument `{}`: the only field argument is `fixed`, \
+                     as in `#[space(fixed)]`, for a value shared by every point",
+                    meta.path
+                        .get_ident()
+                        .map_or_else(|| "?".to_owned(), |i| i.to_string()),
+                )))
+            }
+        });
+        if let Err(error) = parsed {
+            errors.push(error);
+        }
+    }
+    fixed
+}

@@ -1,0 +1,128 @@
+//! `XLanes<V>`: V consecutive points as one SIMD pack per free field, and the
+//! `PackedSpace<V>` impl that loads them from the columns.
+
+use super::{lane_bounds, per_column, Names};
+use crate::ast::{Input, Kind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn expand(input: &Input, names: &Names) -> TokenStream {
+    let Names {
+        point,
+        space,
+        lanes,
+        ..
+    } = names;
+    let vis = input.vis;
+    let private = quote!(::dataspace::__private);
+    let bounds = lane_bounds(input);
+    // Lanes borrow fixed fields from the space; without any, they own everything
+    // and take no lifetime (so output structs read `SummaryLanes<V>`).
+    let (lt_def, lt_use, lt_elided) = if input.has_fixed() {
+        (quote!('a,), quote!('a,), quote!('_,))
+    } else {
+        (quote!(), quote!(), quote!())
+    };
+
+    let mut fields = Vec::new();
+    let mut full = Vec::new();
+    let mut tail = Vec::new();
+    let mut lane = Vec::new();
+    for field in &input.fields {
+        let (ident, ty) = (field.ident, field.ty);
+        let name = field.name();
+        match &field.kind {
+            Kind::Fixed => {
+                let doc = format!("`{name}`, shared by every lane.");
+                fields.push(quote!(#[doc = #doc] pub #ident: &'a #ty));
+                full.push(quote!(#ident: &self.#ident));
+                tail.push(quote!(#ident: &self.#ident));
+                lane.push(quote!(#ident: #private::Clone::clone(self.#ident)));
+            }
+            Kind::Free(column) => {
+                let column = column.as_ref().expect("validated");
+                let scalar = column.scalar;
+                let pack = per_column(column, quote!(<#scalar as ::dataspace::Packable<V>>::Pack));
+                let doc = format!("`{name}` of V consecutive points, one point per lane.");
+                fields.push(quote!(#[doc = #doc] pub #ident: #pack));
+                if column.array_len.is_some() {
+                    full.push(quote! {
+                        #ident: ::core::array::from_fn(|k| #private::load_full::<#scalar, V>(&self.#ident[k], start))
+                    });
+                    tail.push(quote! {
+                        #ident: ::core::array::from_fn(|k| #private::load_tail::<#scalar, V>(&self.#ident[k], start, fill))
+                    });
+                    lane.push(quote! {
+                        #ident: ::core::array::from_fn(|i| ::dataspace::Pack::<V>::to_array(self.#ident[i])[k])
+                    });
+                } else {
+                    full.push(
+                        quote!(#ident: #private::load_full::<#scalar, V>(&self.#ident, start)),
+                    );
+                    tail.push(quote!(#ident: #private::load_tail::<#scalar, V>(&self.#ident, start, fill)));
+                    lane.push(quote!(#ident: ::dataspace::Pack::<V>::to_array(self.#ident)[k]));
+                }
+            }
+        }
+    }
+
+    let lanes_doc = format!(
+        "`V` consecutive points of a [`{space}`]: each free field of [`{point}`] as a SIMD \
+         pack of `V` lanes (an array field `[T; K]` as `K` packs), each fixed field by \
+         reference.\n\nLanes `0..valid()` are real points; in the last pack of a space the \
+         rest are tail lanes holding the fill value (see [`Lanes`](::dataspace::Lanes))."
+    );
+    quote! {
+        #[doc = #lanes_doc]
+        #vis struct #lanes<#lt_def const V: usize> where #bounds {
+            #(#fields,)*
+            __dataspace_valid: usize,
+        }
+
+        #[automatically_derived]
+        impl<#lt_def const V: usize> ::core::clone::Clone for #lanes<#lt_use V> where #bounds {
+            #[inline(always)]
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        #[automatically_derived]
+        impl<#lt_def const V: usize> ::core::marker::Copy for #lanes<#lt_use V> where #bounds {}
+
+        #[automatically_derived]
+        impl<#lt_def const V: usize> ::dataspace::Lanes<V> for #lanes<#lt_use V> where #bounds {
+            type Point = #point;
+
+            #[inline(always)]
+            fn valid(&self) -> usize {
+                self.__dataspace_valid
+            }
+
+            fn lane(&self, k: usize) -> #private::Option<#point> {
+                if k >= V {
+                    return #private::None;
+                }
+                #private::Some(#point { #(#lane,)* })
+            }
+        }
+
+        #[automatically_derived]
+        impl<const V: usize> ::dataspace::PackedSpace<V> for #space where #bounds {
+            type Lanes<'a> = #lanes<#lt_use V> where Self: 'a;
+
+            #[inline(always)]
+            fn load(&self, start: usize, fill: f64) -> #lanes<#lt_elided V> {
+                let len = self.__dataspace_len;
+                if start < len && len - start >= V {
+                    #lanes { #(#full,)* __dataspace_valid: V }
+                } else {
+                    #lanes {
+                        #(#tail,)*
+                        __dataspace_valid: #private::valid_lanes::<V>(len, start),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Code generation: one module per generated item.
+
+mod columns;
+mod lanes;
+mod space;
+
+use crate::ast::{Column, Field, Input};
+use crate::errors::Errors;
+use crate::validate;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Ident};
+
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let mut errors = Errors::default();
+    let parsed = Input::from_syn(input, &mut errors);
+    if let Some(parsed) = &parsed {
+        validate::check(parsed, &mut errors);
+    }
+    errors.finish()?;
+    let input = parsed.expect("inputs that parse to None record an error");
+    let names = Names::new(input.ident);
+    let mut tokens = columns::expand(&input, &names);
+    tokens.extend(space::expand(&input, &names));
+    tokens.extend(lanes::expand(&input, &names));
+    Ok(tokens)
+}
+
+/// The names of the generated items, all built from the struct's name.
+pub struct Names {
+    pub point: Ident,
+    pub columns: Ident,
+    pub arrays: Ident,
+    pub space: Ident,
+    pub columns_ref: Ident,
+    pub lanes: Ident,
+    /// The name of the struct as a string, for error messages.
+    pub point_name: String,
+}
+
+impl Names {
+    fn new(point: &Ident) -> Self {
+        Names {
+            point: point.clone(),
+            columns: format_ident!("{}Columns", point),
+            arrays: format_ident!("{}Arrays", point),
+            space: format_ident!("{}Space", point),
+            columns_ref: format_ident!("{}ColumnsRef", point),
+            lanes: format_ident!("{}Lanes", point),
+            point_name: point.to_string(),
+        }
+    }
+}
+
+/// The type a column of `column` stores per scalar column: `T` or `[T; K]` of something.
+fn per_column(column: &Column, one: TokenStream) -> TokenStream {
+    match column.array_len {
+        Some(len) => quote!([#one; #len]),
+        None => one,
+    }
+}
+
+/// `where` predicates saying every scalar of the space has a pack of `V` lanes.
+fn lane_bounds(input: &Input) -> TokenStream {
+    let scalars = input.scalars();
+    quote!(#(#scalars: ::dataspace::Packable<V>,)*)
+}
+
+/// The idents of all fields, for struct patterns and literals.
+fn idents<'a>(fields: impl IntoIterator<Item = &'a Field<'a>>) -> Vec<&'a Ident> {
+    fields.into_iter().map(|field| field.ident).collect()
+}

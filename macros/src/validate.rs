@@ -1,0 +1,64 @@
+//! Every check the input must pass, recorded together so that one compile
+//! reports all of a struct's problems.
+
+use crate::ast::{Input, Kind};
+use crate::errors::Errors;
+
+/// Generated code uses names starting with this prefix for its own fields.
+pub const RESERVED_PREFIX: &str = "__dataspace";
+
+pub fn check(input: &Input, errors: &mut Errors) {
+    if input.generics.lt_token.is_some() || input.generics.where_clause.is_some() {
+        errors.at(
+            input.generics,
+            "`DataSpace` does not support generic parameters: a space's columns need concrete \
+             scalar types. Derive it on a struct with concrete types (one struct per \
+             instantiation, or a macro that writes them)",
+        );
+    }
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("space"))
+    {
+        errors.at(
+            attr,
+            "`#[space(...)]` belongs on a field: write `#[space(fixed)]` on each field shared \
+             by every point",
+        );
+    }
+    for field in &input.fields {
+        if field.name().starts_with(RESERVED_PREFIX) {
+            errors.at(
+                field.ident,
+                format_args!("field names starting with `{RESERVED_PREFIX}` are reserved for generated code: rename this field"),
+            );
+        }
+        if let Kind::Free(None) = field.kind {
+            errors.at(
+                field.ty,
+                format_args!(
+                    "free parameter `{}` has a type a column cannot hold: use f32, f64, i32 or \
+                     u32, or a small array of one of them (`[f32; 2]`); or mark the field \
+                     `#[space(fixed)]` to share one value across all points",
+                    field.name()
+                ),
+            );
+        }
+    }
+    if input
+        .fields
+        .iter()
+        .all(|field| matches!(field.kind, Kind::Fixed))
+    {
+        errors.at(
+            input.ident,
+            format_args!(
+                "`{}` has no free parameter: a space needs at least one field that varies \
+                 across points (f32, f64, i32, u32 or an array of them) to set its number of \
+                 points; remove `#[space(fixed)]` from one field",
+                input.ident
+            ),
+        );
+    }
+}

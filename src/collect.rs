@@ -1,0 +1,311 @@
+//! The `(n_pmap, n_map, V)` layout of a space: blocks of packs of lanes.
+//!
+//! Nothing is copied here. A [`Collected`] is a borrowed space plus three
+//! numbers; a pack is loaded from the columns when it is read, and only packs
+//! that reach past N are built lane by lane (with the fill value).
+
+use crate::error::LayoutError;
+use crate::space::PackedSpace;
+use core::iter::FusedIterator;
+use core::ops::Range;
+use rayon::prelude::*;
+
+/// How [`Space::collect_with`](crate::Space::collect_with) lays out a space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CollectOptions {
+    /// Number of blocks, the pmap axis: each block is one task for a rayon
+    /// worker. Default: rayon's thread count ([`rayon::current_num_threads`]).
+    pub n_pmap: usize,
+    /// The value of every tail lane in every free field. Default NaN, which
+    /// integer columns store as 0 (see [`Scalar::from_fill`](crate::Scalar::from_fill)).
+    pub fill: f64,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            n_pmap: rayon::current_num_threads(),
+            fill: f64::NAN,
+        }
+    }
+}
+
+/// A space laid out as `n_pmap` blocks of `n_map` packs of `V` lanes.
+///
+/// Point `i` sits in block `i / (n_map * V)`, pack `(i / V) % n_map`, lane
+/// `i % V`, with `n_map = ceil(N / (V * n_pmap))`. Lanes are the innermost
+/// axis, so each pack is one contiguous load from each column, and reading
+/// packs in order (block-major) reads points in order.
+///
+/// tvboptim's `collect(n_vmap, n_pmap)` gives `(n_pmap, n_vmap, n_map)`: the
+/// vmap axis outside the map axis, so the `n_vmap` points a vectorised call
+/// sees are `n_map` apart in memory. On a CPU that would turn every pack into
+/// a gather; here the points of a pack are neighbours, `V` plays the role of
+/// `n_vmap`, and `n_map` counts packs per block instead of loop iterations.
+///
+/// Lanes past N hold the fill value. They all sit in the last packs: at most
+/// one pack is partly filled, and packs (even whole blocks) past it hold fill
+/// only, with [`Lanes::valid`](crate::Lanes::valid) = 0.
+pub struct Collected<'a, S, const V: usize> {
+    space: &'a S,
+    n_pmap: usize,
+    n_map: usize,
+    len: usize,
+    fill: f64,
+}
+
+impl<S, const V: usize> Clone for Collected<'_, S, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S, const V: usize> Copy for Collected<'_, S, V> {}
+
+impl<S, const V: usize> core::fmt::Debug for Collected<'_, S, V> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Collected")
+            .field("shape", &(self.n_pmap, self.n_map, V))
+            .field("len", &self.len)
+            .field("fill", &self.fill)
+            .finish()
+    }
+}
+
+impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
+    pub(crate) fn new(space: &'a S, options: CollectOptions) -> Result<Self, LayoutError> {
+        let CollectOptions { n_pmap, fill } = options;
+        if n_pmap == 0 {
+            return Err(LayoutError::NoBlocks);
+        }
+        let len = space.len();
+        let too_large = LayoutError::TooManyLanes {
+            len,
+            n_pmap,
+            lanes: V,
+        };
+        let lanes_per_map_step = V.checked_mul(n_pmap).ok_or(too_large.clone())?;
+        let n_map = len.div_ceil(lanes_per_map_step);
+        // Every lane index must fit in usize, so that pack starts never wrap.
+        n_map.checked_mul(lanes_per_map_step).ok_or(too_large)?;
+        Ok(Collected {
+            space,
+            n_pmap,
+            n_map,
+            len,
+            fill,
+        })
+    }
+
+    /// `(n_pmap, n_map, V)`: blocks, packs per block, lanes per pack.
+    pub fn shape(&self) -> (usize, usize, usize) {
+        (self.n_pmap, self.n_map, V)
+    }
+
+    /// Number of real points, N.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no real points (every pack is fill only).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of packs, `n_pmap * n_map`.
+    pub fn n_packs(&self) -> usize {
+        self.n_pmap * self.n_map
+    }
+
+    /// The value in every tail lane.
+    pub fn fill(&self) -> f64 {
+        self.fill
+    }
+
+    /// The space this layout reads from.
+    pub fn space(&self) -> &'a S {
+        self.space
+    }
+
+    /// The lanes of block `p`, pack `m`, or `None` if either is out of range.
+    #[inline]
+    pub fn pack(&self, p: usize, m: usize) -> Option<S::Lanes<'a>> {
+        (p < self.n_pmap && m < self.n_map).then(|| self.load(p * self.n_map + m))
+    }
+
+    /// Block `p`, or `None` if `p >= n_pmap`.
+    pub fn block(&self, p: usize) -> Option<Block<'a, S, V>> {
+        (p < self.n_pmap).then_some(Block {
+            layout: *self,
+            index: p,
+        })
+    }
+
+    /// Every pack of every block, in point order.
+    pub fn iter(&self) -> Packs<'a, S, V> {
+        Packs {
+            layout: *self,
+            front: 0,
+            back: self.n_packs(),
+        }
+    }
+
+    /// The blocks in order, one after another on this thread.
+    pub fn blocks(&self) -> impl ExactSizeIterator<Item = Block<'a, S, V>> + DoubleEndedIterator {
+        let layout = *self;
+        (0..self.n_pmap).map(move |index| Block { layout, index })
+    }
+
+    /// The blocks as a rayon parallel iterator: block `p` is one task.
+    pub fn par_blocks(&self) -> impl IndexedParallelIterator<Item = Block<'a, S, V>>
+    where
+        S: Sync,
+    {
+        let layout = *self;
+        (0..self.n_pmap)
+            .into_par_iter()
+            .map(move |index| Block { layout, index })
+    }
+
+    /// The pack at global pack index `g` (block-major).
+    #[inline(always)]
+    fn load(&self, g: usize) -> S::Lanes<'a> {
+        self.space.load(g * V, self.fill)
+    }
+}
+
+impl<'a, S: PackedSpace<V>, const V: usize> IntoIterator for &Collected<'a, S, V> {
+    type Item = S::Lanes<'a>;
+    type IntoIter = Packs<'a, S, V>;
+    fn into_iter(self) -> Packs<'a, S, V> {
+        self.iter()
+    }
+}
+
+/// The `n_map` packs one worker gets: block `p` of a [`Collected`] layout.
+pub struct Block<'a, S, const V: usize> {
+    layout: Collected<'a, S, V>,
+    index: usize,
+}
+
+impl<S, const V: usize> Clone for Block<'_, S, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S, const V: usize> Copy for Block<'_, S, V> {}
+
+impl<S, const V: usize> core::fmt::Debug for Block<'_, S, V> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Block")
+            .field("index", &self.index)
+            .field("n_map", &self.layout.n_map)
+            .finish()
+    }
+}
+
+impl<'a, S: PackedSpace<V>, const V: usize> Block<'a, S, V> {
+    /// The block's position on the pmap axis.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Number of packs in the block, `n_map`.
+    pub fn len(&self) -> usize {
+        self.layout.n_map
+    }
+
+    /// Whether the block has no packs (only when N = 0).
+    pub fn is_empty(&self) -> bool {
+        self.layout.n_map == 0
+    }
+
+    /// The point indices this block's lanes stand for, tail lanes included:
+    /// `start .. start + n_map * V`. Only those below N are real points.
+    pub fn lanes(&self) -> Range<usize> {
+        let start = self.index * self.layout.n_map * V;
+        start..start + self.layout.n_map * V
+    }
+
+    /// The real points of this block, a subrange of `0..N` (maybe empty).
+    pub fn points(&self) -> Range<usize> {
+        let lanes = self.lanes();
+        lanes.start.min(self.layout.len)..lanes.end.min(self.layout.len)
+    }
+
+    /// Pack `m` of this block, or `None` if `m >= n_map`.
+    #[inline]
+    pub fn pack(&self, m: usize) -> Option<S::Lanes<'a>> {
+        self.layout.pack(self.index, m)
+    }
+
+    /// The block's packs in order.
+    pub fn iter(&self) -> Packs<'a, S, V> {
+        let first = self.index * self.layout.n_map;
+        Packs {
+            layout: self.layout,
+            front: first,
+            back: first + self.layout.n_map,
+        }
+    }
+}
+
+impl<'a, S: PackedSpace<V>, const V: usize> IntoIterator for Block<'a, S, V> {
+    type Item = S::Lanes<'a>;
+    type IntoIter = Packs<'a, S, V>;
+    fn into_iter(self) -> Packs<'a, S, V> {
+        self.iter()
+    }
+}
+
+/// Iterator over packs in point order: made by [`Collected::iter`] and [`Block::iter`].
+pub struct Packs<'a, S, const V: usize> {
+    layout: Collected<'a, S, V>,
+    front: usize,
+    back: usize,
+}
+
+impl<S, const V: usize> Clone for Packs<'_, S, V> {
+    fn clone(&self) -> Self {
+        Packs { ..*self }
+    }
+}
+
+impl<'a, S: PackedSpace<V>, const V: usize> Iterator for Packs<'a, S, V> {
+    type Item = S::Lanes<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<S::Lanes<'a>> {
+        if self.front == self.back {
+            return None;
+        }
+        let lanes = self.layout.load(self.front);
+        self.front += 1;
+        Some(lanes)
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+
+    #[inline]
+    fn nth(&mut self, n: usize) -> Option<S::Lanes<'a>> {
+        self.front = self.front.saturating_add(n).min(self.back);
+        self.next()
+    }
+}
+
+impl<S: PackedSpace<V>, const V: usize> DoubleEndedIterator for Packs<'_, S, V> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front == self.back {
+            return None;
+        }
+        self.back -= 1;
+        Some(self.layout.load(self.back))
+    }
+}
+
+impl<S: PackedSpace<V>, const V: usize> ExactSizeIterator for Packs<'_, S, V> {}
+impl<S: PackedSpace<V>, const V: usize> FusedIterator for Packs<'_, S, V> {}

@@ -1,0 +1,158 @@
+//! Typed columnar parameter spaces for high-throughput CPU parameter sweeps.
+//!
+//! You have a model and a struct of its parameters; you want to run the model
+//! over thousands to millions of parameter sets on every SIMD lane of every
+//! core. `#[derive(DataSpace)]` turns the struct into a *space*: its free
+//! fields stored as columns (struct of arrays) checked to share one length N,
+//! its fixed fields (a time step, a connectivity matrix) stored once. The
+//! space hands out points one at a time ([`Space`]) or `V` at a time as SIMD
+//! packs ([`Space::collect`]), blocked for rayon's threads.
+//!
+//! ```
+//! use dataspace::prelude::*;
+//!
+//! #[derive(DataSpace, Clone, Debug, PartialEq)]
+//! pub struct Mpr {
+//!     pub eta: f32,
+//!     pub j: f32,
+//!     pub r0: [f32; 2],   // a small per-point vector: 2 columns
+//!     #[space(fixed)]
+//!     pub dt: f32,        // one value for every point
+//! }
+//!
+//! let space = MprSpace::new(MprColumns {
+//!     eta: vec![-5.0, -4.5, -4.0],
+//!     j: vec![15.0, 15.0, 16.0],
+//!     r0: vec![[0.1, -2.0]; 3],
+//!     dt: 0.01,
+//! })?;
+//! assert_eq!(space.len(), 3);
+//! assert_eq!(space.get(1), Some(Mpr { eta: -4.5, j: 15.0, r0: [0.1, -2.0], dt: 0.01 }));
+//! assert_eq!(space.columns().eta, &[-5.0, -4.5, -4.0]);
+//!
+//! // Four lanes per pack, two blocks: shape (n_pmap, n_map, V) = (2, 1, 4).
+//! let packs = space.collect_with::<4>(CollectOptions { n_pmap: 2, ..Default::default() })?;
+//! assert_eq!(packs.shape(), (2, 1, 4));
+//! let first = packs.pack(0, 0).unwrap();
+//! assert_eq!(first.valid(), 3); // lane 3 is a tail lane
+//! let eta = first.eta.to_array();
+//! assert_eq!(&eta[..3], &[-5.0, -4.5, -4.0]);
+//! assert!(eta[3].is_nan());
+//! assert_eq!(packs.pack(1, 0).unwrap().valid(), 0); // block 1 holds only fill
+//!
+//! // A mismatched column is a typed error, not a panic.
+//! let bad = MprSpace::new(MprColumns { eta: vec![1.0; 3], j: vec![1.0; 2], r0: vec![[0.0; 2]; 3], dt: 0.01 });
+//! assert_eq!(
+//!     bad.err().unwrap().to_string(),
+//!     "free parameter `j` of `Mpr` has 2 points but `eta` has 3"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Conventions
+//!
+//! - A **point** is one parameter set, one value of your struct; a space has
+//!   **N** of them, in order. Results always come back in point order.
+//! - A **column** is one free field over all points (`Vec<f32>` of length N);
+//!   an array field `[T; K]` is K columns.
+//! - A **pack** is `V` lanes of one column, a `wide` SIMD type; the generated
+//!   **lanes** struct `XLanes<V>` holds one pack per free field for `V`
+//!   consecutive points, and references to the fixed fields.
+//! - **Tail lanes** are lanes past N. They hold the fill value (NaN for floats
+//!   and 0 for integers unless you choose another) and are counted by
+//!   [`Lanes::valid`]. Arithmetic on them is harmless; reductions and
+//!   `wide`'s `min`/`max`/`clamp` (which ignore a NaN operand) must look only at
+//!   the first `valid()` lanes.
+//! - A **block** is the run of `n_map` packs handed to one rayon worker; there
+//!   are `n_pmap` of them. See [`Collected`] for the layout and how it differs
+//!   from tvboptim's.
+//!
+//! # Pack types
+//!
+//! | scalar | V | pack | bytes | alignment |
+//! |---|---|---|---|---|
+//! | `f32` | 4 / 8 / 16 | `f32x4` / `f32x8` / `f32x16` | 16 / 32 / 64 | 16 / 32 / 64 |
+//! | `f64` | 2 / 4 / 8 | `f64x2` / `f64x4` / `f64x8` | 16 / 32 / 64 | 16 / 32 / 64 |
+//! | `i32` | 4 / 8 / 16 | `i32x4` / `i32x8` / `i32x16` | 16 / 32 / 64 | 16 / 32 / 64 |
+//! | `u32` | 4 / 8 / 16 | `u32x4` / `u32x8` / `u32x16` | 16 / 32 / 64 | 16 / 32 / 64 |
+//!
+//! `wide` picks instructions at compile time: build with
+//! `RUSTFLAGS="-C target-cpu=native"` (or the target you run on), or the
+//! 16-lane packs are emulated with four SSE registers.
+
+#![warn(missing_docs)]
+
+extern crate self as dataspace;
+
+mod collect;
+mod error;
+mod pack;
+mod space;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use collect::{Block, CollectOptions, Collected, Packs};
+pub use error::{LayoutError, ShapeError};
+pub use pack::{Pack, Packable, Scalar};
+pub use space::{Lanes, PackedSpace, Points, Space};
+
+/// The SIMD crate the packs come from, for its arithmetic and the pack types
+/// not in the [`prelude`].
+pub use wide;
+
+/// Derives a typed, columnar space for a struct of model parameters.
+///
+/// On `struct Mpr { ... }` with the same visibility as the struct it generates:
+///
+/// | item | what it is |
+/// |---|---|
+/// | `MprColumns` | the input: `Vec<T>` per free field, `T` per fixed field |
+/// | `MprArrays<const N: usize>` | the input as arrays `[T; N]`: lengths checked by the compiler |
+/// | `MprSpace` | the validated columns; implements [`Space`] and [`PackedSpace<V>`] |
+/// | `MprColumnsRef<'a>` | `space.columns()`: each free column as `&[T]` (array fields `[&[T]; K]`), each fixed field as `&T` |
+/// | `MprLanes<'a, const V: usize>` | V points: a pack per free scalar, `[pack; K]` per array, `&'a T` per fixed field (no `'a` if there is no fixed field) |
+///
+/// `MprSpace::new(MprColumns) -> Result<MprSpace, ShapeError>` checks that
+/// every free column has the length of the first; `MprSpace::from_arrays`
+/// cannot fail. Accessors sit on `columns()` rather than on the space so that
+/// no field name can shadow a [`Space`] method.
+///
+/// # Fields
+///
+/// - A **free** field is `f32`, `f64`, `i32`, `u32` or an array `[T; K]` of one
+///   of them. Other types are rejected at the field, with the fix.
+/// - `#[space(fixed)]` marks a field shared by every point: any type that is
+///   `Clone + Sync` (points from [`Space::get`] clone it; packs borrow it).
+/// - A struct needs at least one free field; generic structs, tuple structs,
+///   unit structs, enums and unions are rejected.
+///
+/// ```compile_fail
+/// use dataspace::prelude::*;
+/// #[derive(DataSpace)]
+/// struct Bad {
+///     name: String, // error: use a supported scalar or `#[space(fixed)]`
+/// }
+/// ```
+///
+/// Lane counts are checked at compile time: a space with an `f64` field has
+/// no 16-lane packs.
+///
+/// ```compile_fail
+/// use dataspace::prelude::*;
+/// #[derive(DataSpace)]
+/// struct P { x: f64 }
+/// let space = PSpace::from_arrays(PArrays { x: [1.0] });
+/// let _ = space.collect::<16>(); // error: `f64` has no SIMD pack of 16 lanes
+/// ```
+pub use dataspace_macros::DataSpace;
+
+/// Everything a sweep needs in scope: the derive, the traits, the options,
+/// and `wide`'s pack types.
+pub mod prelude {
+    pub use crate::{CollectOptions, DataSpace, Lanes, Pack, Packable, PackedSpace, Scalar, Space};
+    pub use wide::{
+        f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, u32x16, u32x4, u32x8,
+    };
+}

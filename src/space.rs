@@ -1,0 +1,157 @@
+//! The traits every space implements: points by index, and packs of lanes.
+
+use crate::collect::{CollectOptions, Collected};
+use crate::error::LayoutError;
+use core::iter::FusedIterator;
+
+/// N parameter sets (points) that can be read one at a time.
+///
+/// This is tvboptim's `DataSpace` seen from the outside: [`len`](Space::len)
+/// is its `N`, [`get`](Space::get) its `ds[i]`, [`iter`](Space::iter) its
+/// `for state in ds`. `#[derive(DataSpace)]` implements it for the generated
+/// `XSpace`; lazy designs implement it by computing point `i` from `i`.
+pub trait Space {
+    /// One parameter set: the user's struct.
+    type Point;
+
+    /// The number of points, N (the shared leading dimension).
+    fn len(&self) -> usize;
+
+    /// Whether the space has no points.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Point `index` (fixed fields cloned), or `None` past the end.
+    fn get(&self, index: usize) -> Option<Self::Point>;
+
+    /// Every point in order.
+    fn iter(&self) -> Points<'_, Self> {
+        Points {
+            space: self,
+            front: 0,
+            back: self.len(),
+        }
+    }
+
+    /// The space laid out as `(n_pmap, n_map, V)` packs of `V` lanes, with
+    /// `n_pmap` = rayon's thread count and NaN (0 for integers) in tail lanes.
+    ///
+    /// A view, not a copy: full packs are loaded straight from the columns
+    /// when they are read. See [`Collected`] for the layout.
+    fn collect<const V: usize>(&self) -> Collected<'_, Self, V>
+    where
+        Self: PackedSpace<V> + Sized,
+    {
+        Collected::new(self, CollectOptions::default())
+            .expect("the default options always describe a valid layout")
+    }
+
+    /// [`collect`](Space::collect) with a chosen number of blocks and fill value.
+    ///
+    /// Fails if `options.n_pmap` is 0 or the layout has more lanes than `usize` counts.
+    fn collect_with<const V: usize>(
+        &self,
+        options: CollectOptions,
+    ) -> Result<Collected<'_, Self, V>, LayoutError>
+    where
+        Self: PackedSpace<V> + Sized,
+    {
+        Collected::new(self, options)
+    }
+}
+
+/// A space that can hand out packs of `V` consecutive points.
+///
+/// The derive implements this for every `V` that all free fields' scalars
+/// support (see [`Packable`](crate::Packable)); asking for another `V` is a
+/// compile error naming the scalar and the lane counts it has.
+pub trait PackedSpace<const V: usize>: Space {
+    /// `V` points as one pack per free field: the generated `XLanes<V>`.
+    type Lanes<'a>: Lanes<V, Point = Self::Point> + Copy + Send
+    where
+        Self: 'a;
+
+    /// Points `start .. start + V` as packs. Lanes at or past [`len`](Space::len)
+    /// hold `fill` (converted with [`Scalar::from_fill`](crate::Scalar::from_fill)),
+    /// so `start` may lie anywhere, even past the end.
+    fn load(&self, start: usize, fill: f64) -> Self::Lanes<'_>;
+}
+
+/// `V` consecutive points, one SIMD pack per free field.
+///
+/// Implemented by the generated `XLanes<V>`. The first [`valid`](Lanes::valid)
+/// lanes are real points; the rest are tail lanes holding the fill value.
+pub trait Lanes<const V: usize> {
+    /// The point type: the user's struct.
+    type Point;
+
+    /// How many lanes, counted from lane 0, are real points: `V` except in a
+    /// tail pack. Reductions (`reduce_add`, `min`, `max`) must look only at
+    /// these lanes: NaN tail lanes poison a sum, and `wide`'s `min`/`max`
+    /// silently ignore them.
+    fn valid(&self) -> usize;
+
+    /// Lane `k` as a point, tail lanes included (they hold the fill value),
+    /// or `None` if `k >= V`.
+    fn lane(&self, k: usize) -> Option<Self::Point>;
+
+    /// The real points of this pack, in lane order.
+    fn points(&self) -> impl Iterator<Item = Self::Point> + '_ {
+        (0..self.valid()).filter_map(|k| self.lane(k))
+    }
+}
+
+/// Iterator over the points of a [`Space`], in order. Made by [`Space::iter`].
+#[derive(Debug)]
+pub struct Points<'a, S: ?Sized> {
+    space: &'a S,
+    front: usize,
+    back: usize,
+}
+
+impl<S: ?Sized> Clone for Points<'_, S> {
+    fn clone(&self) -> Self {
+        Points { ..*self }
+    }
+}
+
+impl<S: Space + ?Sized> Iterator for Points<'_, S> {
+    type Item = S::Point;
+
+    #[inline]
+    fn next(&mut self) -> Option<S::Point> {
+        if self.front == self.back {
+            return None;
+        }
+        let point = self.space.get(self.front);
+        self.front += 1;
+        point
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back - self.front;
+        (n, Some(n))
+    }
+
+    #[inline]
+    fn nth(&mut self, n: usize) -> Option<S::Point> {
+        self.front = self.front.saturating_add(n).min(self.back);
+        self.next()
+    }
+}
+
+impl<S: Space + ?Sized> DoubleEndedIterator for Points<'_, S> {
+    #[inline]
+    fn next_back(&mut self) -> Option<S::Point> {
+        if self.front == self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.space.get(self.back)
+    }
+}
+
+impl<S: Space + ?Sized> ExactSizeIterator for Points<'_, S> {}
+impl<S: Space + ?Sized> FusedIterator for Points<'_, S> {}
