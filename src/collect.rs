@@ -210,6 +210,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Block<'a, S, V> {
     }
 
     /// Number of packs in the block, `n_map`.
+    #[allow(clippy::misnamed_getters)] // a block's length counts packs, not points
     pub fn len(&self) -> usize {
         self.layout.n_map
     }

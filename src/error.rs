@@ -92,7 +92,13 @@ mod tests {
             e.to_string(),
             "free parameter `j` of `Mpr` has 2 points but `eta` has 3"
         );
-        let one = ShapeError::LengthMismatch { found: 1, ..e };
+        let one = ShapeError::LengthMismatch {
+            space: "Mpr",
+            field: "j",
+            found: 1,
+            expected: 3,
+            expected_from: "eta",
+        };
         assert_eq!(
             one.to_string(),
             "free parameter `j` of `Mpr` has 1 point but `eta` has 3"

@@ -68,7 +68,7 @@ pub trait Space {
 /// compile error naming the scalar and the lane counts it has.
 pub trait PackedSpace<const V: usize>: Space {
     /// `V` points as one pack per free field: the generated `XLanes<V>`.
-    type Lanes<'a>: Lanes<V, Point = Self::Point> + Copy + Send
+    type Lanes<'a>: Lanes<V, Point = Self::Point> + Copy
     where
         Self: 'a;
 

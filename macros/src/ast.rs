@@ -63,16 +63,16 @@ impl<'a> Input<'a> {
                 }
             },
             Data::Enum(data) => {
-                errors.at(
-                    &data.enum_token,
+                errors.at_span(
+                    data.enum_token.span,
                     "`DataSpace` can only be derived for a struct with named fields, not an enum: \
                      to sweep over variants, use an integer field that selects one",
                 );
                 return None;
             }
             Data::Union(data) => {
-                errors.at(
-                    &data.union_token,
+                errors.at_span(
+                    data.union_token.span,
                     "`DataSpace` can only be derived for a struct with named fields, not a union",
                 );
                 return None;
@@ -124,7 +124,7 @@ impl<'a> Input<'a> {
     pub fn scalars(&self) -> Vec<&'a Ident> {
         let mut seen: Vec<&'a Ident> = Vec::new();
         for (_, column) in self.free() {
-            if !seen.iter().any(|s| *s == column.scalar) {
+            if !seen.contains(&column.scalar) {
                 seen.push(column.scalar);
             }
         }

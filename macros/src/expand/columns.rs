@@ -1,7 +1,7 @@
 //! `XColumns` and `XArrays` (the inputs of a space) and `XColumnsRef` (a
 //! borrowed view of its columns).
 
-use super::{per_column, Names};
+use super::{clone_impl, per_column, Names};
 use crate::ast::{Input, Kind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -58,13 +58,16 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         "The columns of a [`{space}`], borrowed: each free field as a slice of N values, \
          each fixed field by reference. Made by [`{space}::columns`]."
     );
+    let clone_columns = clone_impl(input, quote!(#columns), quote!(), &[]);
+    let clone_arrays = clone_impl(input, quote!(#arrays<N>), quote!(<const N: usize>), &[]);
     quote! {
+        #clone_columns
+        #clone_arrays
+
         #[doc = #columns_doc]
-        #[derive(Clone)]
         #vis struct #columns { #(#columns_fields,)* }
 
         #[doc = #arrays_doc]
-        #[derive(Clone)]
         #vis struct #arrays<const N: usize> { #(#arrays_fields,)* }
 
         #[doc = #ref_doc]

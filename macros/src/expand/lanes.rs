@@ -1,7 +1,7 @@
 //! `XLanes<V>`: V consecutive points as one SIMD pack per free field, and the
 //! `PackedSpace<V>` impl that loads them from the columns.
 
-use super::{lane_bounds, per_column, Names};
+use super::{clone_fixed, lane_bounds, per_column, Names};
 use crate::ast::{Input, Kind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -37,7 +37,10 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 fields.push(quote!(#[doc = #doc] pub #ident: &'a #ty));
                 full.push(quote!(#ident: &self.#ident));
                 tail.push(quote!(#ident: &self.#ident));
-                lane.push(quote!(#ident: #private::Clone::clone(self.#ident)));
+                lane.push({
+                    let value = clone_fixed(field, quote!(self.#ident));
+                    quote!(#ident: #value)
+                });
             }
             Kind::Free(column) => {
                 let column = column.as_ref().expect("validated");

@@ -4,11 +4,12 @@ mod columns;
 mod lanes;
 mod space;
 
-use crate::ast::{Column, Field, Input};
+use crate::ast::{Column, Field, Input, Kind};
 use crate::errors::Errors;
 use crate::validate;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident};
 
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -69,4 +70,37 @@ fn lane_bounds(input: &Input) -> TokenStream {
 /// The idents of all fields, for struct patterns and literals.
 fn idents<'a>(fields: impl IntoIterator<Item = &'a Field<'a>>) -> Vec<&'a Ident> {
     fields.into_iter().map(|field| field.ident).collect()
+}
+
+/// A copy of `value`, a fixed field: `Clone` and `Sync` are checked with the
+/// field type's span, so a fixed type that lacks them gets one error, at the field.
+fn clone_fixed(field: &Field, value: TokenStream) -> TokenStream {
+    let ty = field.ty;
+    quote_spanned!(ty.span()=> ::dataspace::__private::clone_fixed::<#ty>(#value))
+}
+
+/// `impl Clone` for a generated struct with one member per field of the input
+/// (plus `extra`, copied as is).
+fn clone_impl(
+    input: &Input,
+    ty: TokenStream,
+    generics: TokenStream,
+    extra: &[TokenStream],
+) -> TokenStream {
+    let fields = input.fields.iter().map(|field| {
+        let ident = field.ident;
+        let value = match field.kind {
+            Kind::Fixed => clone_fixed(field, quote!(&self.#ident)),
+            Kind::Free(_) => quote!(::core::clone::Clone::clone(&self.#ident)),
+        };
+        quote!(#ident: #value)
+    });
+    quote! {
+        #[automatically_derived]
+        impl #generics ::core::clone::Clone for #ty {
+            fn clone(&self) -> Self {
+                Self { #(#extra: self.#extra,)* #(#fields,)* }
+            }
+        }
+    }
 }

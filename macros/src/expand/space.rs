@@ -1,11 +1,10 @@
 //! `XSpace`: validated columnar storage, its constructors, column access and
 //! the `Space` trait (points by index).
 
-use super::{idents, per_column, Names};
+use super::{clone_fixed, clone_impl, idents, per_column, Names};
 use crate::ast::{Input, Kind};
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::quote;
 
 pub fn expand(input: &Input, names: &Names) -> TokenStream {
     let Names {
@@ -37,9 +36,9 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 into_storage.push(quote!(#ident));
                 from_arrays.push(quote!(#ident));
                 borrow.push(quote!(#ident: &self.#ident));
-                get.push(quote!(#ident: #private::Clone::clone(&self.#ident)));
-                checks.push(quote_spanned! {ty.span()=>
-                    #private::assert_fixed_field::<#ty>();
+                get.push({
+                    let value = clone_fixed(field, quote!(&self.#ident));
+                    quote!(#ident: #value)
                 });
             }
             Kind::Free(column) => {
@@ -90,9 +89,11 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
          # Errors\n\n[`ShapeError::LengthMismatch`](::dataspace::ShapeError) naming the first \
          free field whose length differs from that of `{first}`."
     );
+    let clone_space = clone_impl(input, quote!(#space), quote!(), &[quote!(__dataspace_len)]);
     quote! {
+        #clone_space
+
         #[doc = #space_doc]
-        #[derive(Clone)]
         #vis struct #space {
             __dataspace_len: usize,
             #(#storage,)*

@@ -1,0 +1,6 @@
+use dataspace::DataSpace;
+
+#[derive(DataSpace)]
+struct Nothing;
+
+fn main() {}
