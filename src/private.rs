@@ -8,28 +8,35 @@ pub use std::vec::Vec;
 use crate::error::ShapeError;
 use crate::pack::{Pack, Packable, Scalar};
 
-/// The pack of points `start .. start + V` of a column that has all of them.
+/// The pack of points `start .. start + V` of a padded column.
 ///
-/// Callers check `start + V <= column.len()` first (one check for all
-/// columns); the slice index here re-checks it, which the branch predictor
-/// hides.
+/// Callers check that `start` is a multiple of `V` below the number of
+/// points; the padding then guarantees `start + V <= column.len()`. Indexing
+/// the column as `[T; V]` chunks makes the re-check one compare per column.
 #[inline(always)]
 pub fn load_full<T: Packable<V>, const V: usize>(column: &[T], start: usize) -> T::Pack {
-    let lanes: &[T; V] = column[start..start + V]
-        .try_into()
-        .expect("a slice of V elements converts to [T; V]");
-    <T::Pack as Pack<V>>::load(lanes)
+    const {
+        assert!(
+            PADDING % V == 0,
+            "the padding must hold a whole number of packs"
+        )
+    };
+    let (chunks, _) = column.as_chunks::<V>();
+    <T::Pack as Pack<V>>::load(&chunks[start / V])
 }
 
-/// The pack of points `start .. start + V` of a column that ends before
-/// `start + V`: the points it has, then `fill` in the remaining lanes.
+/// The pack of points `start .. start + V` of a column of real points (no
+/// padding) that ends before `start + V`: the points it has, then `fill` in
+/// the remaining lanes.
 #[cold]
 pub fn load_tail<T: Packable<V>, const V: usize>(column: &[T], start: usize, fill: f64) -> T::Pack {
-    let mut lanes = [T::from_fill(fill); V];
+    let fill = T::from_fill(fill);
     let real = column.get(start..).unwrap_or(&[]);
-    let n = real.len().min(V);
-    lanes[..n].copy_from_slice(&real[..n]);
-    <T::Pack as Pack<V>>::from_array(lanes)
+    // Lane by lane rather than `copy_from_slice`: a memcpy call per column
+    // costs more than the few selects this compiles to.
+    <T::Pack as Pack<V>>::from_array(core::array::from_fn(|k| {
+        real.get(k).copied().unwrap_or(fill)
+    }))
 }
 
 /// Lane `k` of a pack, or `None` past `V`.
@@ -44,9 +51,41 @@ pub fn valid_lanes<const V: usize>(len: usize, start: usize) -> usize {
     len.saturating_sub(start).min(V)
 }
 
-/// Splits a column of small arrays into one column per array element.
+/// Columns are stored padded to a multiple of this many values, with the
+/// default fill, so that every pack of up to this many lanes that holds a real
+/// point is a plain load. A multiple of every supported lane count.
+pub const PADDING: usize = 64;
+
+/// The bits of the default fill, `f64::NAN`.
+const DEFAULT_FILL_BITS: u64 = f64::NAN.to_bits();
+
+/// Whether `fill` is the default (the value the padding holds).
+#[inline(always)]
+pub fn is_default_fill(fill: f64) -> bool {
+    fill.to_bits() == DEFAULT_FILL_BITS
+}
+
+/// Length of a column of `len` points with its padding.
+fn padded_len(len: usize) -> usize {
+    len.div_ceil(PADDING) * PADDING
+}
+
+/// Pads a column with the default fill to a multiple of [`PADDING`]. Does not
+/// reallocate if the vector has room for the padding already.
+pub fn pad_column<T: Scalar>(mut column: Vec<T>) -> Vec<T> {
+    let padded = padded_len(column.len());
+    column.reserve_exact(padded - column.len());
+    column.resize(padded, T::from_fill(f64::NAN));
+    column
+}
+
+/// Splits a column of small arrays into one padded column per array element.
 pub fn split_array_column<T: Scalar, const K: usize>(points: Vec<[T; K]>) -> [Vec<T>; K] {
-    core::array::from_fn(|k| points.iter().map(|point| point[k]).collect())
+    core::array::from_fn(|k| {
+        let mut column = Vec::with_capacity(padded_len(points.len()));
+        column.extend(points.iter().map(|point| point[k]));
+        pad_column(column)
+    })
 }
 
 /// `Ok` if a free column has the expected number of points.
@@ -100,8 +139,33 @@ mod tests {
     }
 
     #[test]
-    fn split_array_column_transposes() {
-        let cols = split_array_column(vec![[1u32, 2], [3, 4], [5, 6]]);
-        assert_eq!(cols, [vec![1, 3, 5], vec![2, 4, 6]]);
+    fn split_array_column_transposes_and_pads() {
+        let [a, b] = split_array_column(vec![[1u32, 2], [3, 4], [5, 6]]);
+        assert_eq!((a.len(), b.len()), (PADDING, PADDING));
+        assert_eq!((&a[..3], &b[..3]), (&[1, 3, 5][..], &[2, 4, 6][..]));
+        assert!(a[3..].iter().chain(&b[3..]).all(|&x| x == 0));
+    }
+
+    #[test]
+    fn pad_column_fills_to_a_multiple_of_the_padding_with_the_default_fill() {
+        let column = pad_column(vec![1.0f32; PADDING + 1]);
+        assert_eq!(column.len(), 2 * PADDING);
+        assert!(column[PADDING + 1..].iter().all(|x| x.is_nan()));
+        assert_eq!(pad_column(Vec::<f64>::new()).len(), 0);
+        let exact = vec![2i32; PADDING];
+        let ptr = exact.as_ptr();
+        let padded = pad_column(exact);
+        assert_eq!(
+            (padded.len(), padded.as_ptr()),
+            (PADDING, ptr),
+            "no padding, no copy"
+        );
+    }
+
+    #[test]
+    fn only_the_canonical_nan_is_the_default_fill() {
+        assert!(is_default_fill(f64::NAN));
+        assert!(!is_default_fill(0.0));
+        assert!(!is_default_fill(-f64::NAN));
     }
 }

@@ -53,7 +53,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                         #ident: ::core::array::from_fn(|k| #private::load_full::<#scalar, V>(&self.#ident[k], start))
                     });
                     tail.push(quote! {
-                        #ident: ::core::array::from_fn(|k| #private::load_tail::<#scalar, V>(&self.#ident[k], start, fill))
+                        #ident: ::core::array::from_fn(|k| #private::load_tail::<#scalar, V>(&self.#ident[k][..len], start, fill))
                     });
                     lane.push(quote! {
                         #ident: ::core::array::from_fn(|i| ::dataspace::Pack::<V>::to_array(self.#ident[i])[k])
@@ -62,7 +62,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                     full.push(
                         quote!(#ident: #private::load_full::<#scalar, V>(&self.#ident, start)),
                     );
-                    tail.push(quote!(#ident: #private::load_tail::<#scalar, V>(&self.#ident, start, fill)));
+                    tail.push(quote!(#ident: #private::load_tail::<#scalar, V>(&self.#ident[..len], start, fill)));
                     lane.push(quote!(#ident: ::dataspace::Pack::<V>::to_array(self.#ident)[k]));
                 }
             }
@@ -117,13 +117,20 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             #[inline(always)]
             fn load(&self, start: usize, fill: f64) -> #lanes<#lt_elided V> {
                 let len = self.__dataspace_len;
-                if start < len && len - start >= V {
-                    #lanes { #(#full,)* __dataspace_valid: V }
-                } else {
-                    #lanes {
-                        #(#tail,)*
-                        __dataspace_valid: #private::valid_lanes::<V>(len, start),
+                // Columns are padded with the default fill to a whole number of
+                // the widest packs, so every pack that starts at a multiple of V
+                // below N is a plain load, the tail pack too unless another fill
+                // was asked for.
+                if start % V == 0 && start < len {
+                    let rest = len - start;
+                    if rest >= V || #private::is_default_fill(fill) {
+                        let valid = if rest >= V { V } else { rest };
+                        return #lanes { #(#full,)* __dataspace_valid: valid };
                     }
+                }
+                #lanes {
+                    #(#tail,)*
+                    __dataspace_valid: #private::valid_lanes::<V>(len, start),
                 }
             }
         }

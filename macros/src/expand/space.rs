@@ -56,13 +56,14 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                         quote!(#ident: #private::split_array_column(#private::Vec::from(#ident))),
                     );
                     borrow.push(
-                        quote!(#ident: ::core::array::from_fn(|k| self.#ident[k].as_slice())),
+                        quote!(#ident: ::core::array::from_fn(|k| &self.#ident[k][..self.__dataspace_len])),
                     );
                     get.push(quote!(#ident: ::core::array::from_fn(|k| self.#ident[k][index])));
                 } else {
-                    into_storage.push(quote!(#ident));
-                    from_arrays.push(quote!(#ident: #private::Vec::from(#ident)));
-                    borrow.push(quote!(#ident: self.#ident.as_slice()));
+                    into_storage.push(quote!(#ident: #private::pad_column(#ident)));
+                    from_arrays
+                        .push(quote!(#ident: #private::pad_column(#private::Vec::from(#ident))));
+                    borrow.push(quote!(#ident: &self.#ident[..self.__dataspace_len]));
                     get.push(quote!(#ident: self.#ident[index]));
                 }
                 match &first_free {
