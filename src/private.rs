@@ -17,7 +17,7 @@ use crate::pack::{Pack, Packable, Scalar};
 pub fn load_full<T: Packable<V>, const V: usize>(column: &[T], start: usize) -> T::Pack {
     const {
         assert!(
-            PADDING % V == 0,
+            PADDING.is_multiple_of(V),
             "the padding must hold a whole number of packs"
         )
     };

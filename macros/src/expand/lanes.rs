@@ -121,7 +121,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 // the widest packs, so every pack that starts at a multiple of V
                 // below N is a plain load, the tail pack too unless another fill
                 // was asked for.
-                if start % V == 0 && start < len {
+                if start.is_multiple_of(V) && start < len {
                     let rest = len - start;
                     if rest >= V || #private::is_default_fill(fill) {
                         let valid = if rest >= V { V } else { rest };
