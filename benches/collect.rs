@@ -19,6 +19,10 @@ type P<const V: usize> = <f32 as Packable<V>>::Pack;
 
 /// Sum of every real lane of every field, through the public API: full packs
 /// are added as packs, the tail pack's real lanes one by one.
+///
+/// Both passes are `inline(never)`: inlined into criterion's timing loop their
+/// code (and so the comparison) changes with the surroundings.
+#[inline(never)]
 fn sum_collected<const V: usize>(space: &SweepSpace) -> f32
 where
     f32: Packable<V>,
@@ -44,6 +48,7 @@ where
 }
 
 /// The same sum written by hand over the raw `Vec<f32>` columns.
+#[inline(never)]
 fn sum_raw<const V: usize>(eta: &[f32], j: &[f32], delta: &[f32]) -> f32
 where
     f32: Packable<V>,

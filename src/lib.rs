@@ -85,6 +85,7 @@
 extern crate self as dataspace;
 
 mod collect;
+mod columns;
 mod error;
 mod pack;
 mod space;

@@ -1,7 +1,7 @@
 //! `XLanes<V>`: V consecutive points as one SIMD pack per free field, and the
 //! `PackedSpace<V>` impl that loads them from the columns.
 
-use super::{clone_fixed, lane_bounds, per_column, Names};
+use super::{clone_fixed, lane_bounds, layout, per_column, Names};
 use crate::ast::{Input, Kind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -24,6 +24,8 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         (quote!(), quote!(), quote!())
     };
 
+    let (_, slots) = layout(input);
+    let mut slots = slots.iter();
     let mut fields = Vec::new();
     let mut full = Vec::new();
     let mut tail = Vec::new();
@@ -48,21 +50,21 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let pack = per_column(column, quote!(<#scalar as ::dataspace::Packable<V>>::Pack));
                 let doc = format!("`{name}` of V consecutive points, one point per lane.");
                 fields.push(quote!(#[doc = #doc] pub #ident: #pack));
+                let slot = slots.next().expect("a slot per free field");
+                let (block, offset) = (&slot.block, &slot.offset);
                 if column.array_len.is_some() {
                     full.push(quote! {
-                        #ident: ::core::array::from_fn(|k| #private::load_full::<#scalar, V>(&self.#ident[k], start))
+                        #ident: ::core::array::from_fn(|k| self.#block.load::<V>(#offset + k, start))
                     });
                     tail.push(quote! {
-                        #ident: ::core::array::from_fn(|k| #private::load_tail::<#scalar, V>(&self.#ident[k][..len], start, fill))
+                        #ident: ::core::array::from_fn(|k| self.#block.load_tail::<V>(#offset + k, start, fill))
                     });
                     lane.push(quote! {
                         #ident: ::core::array::from_fn(|i| ::dataspace::Pack::<V>::to_array(self.#ident[i])[k])
                     });
                 } else {
-                    full.push(
-                        quote!(#ident: #private::load_full::<#scalar, V>(&self.#ident, start)),
-                    );
-                    tail.push(quote!(#ident: #private::load_tail::<#scalar, V>(&self.#ident[..len], start, fill)));
+                    full.push(quote!(#ident: self.#block.load::<V>(#offset, start)));
+                    tail.push(quote!(#ident: self.#block.load_tail::<V>(#offset, start, fill)));
                     lane.push(quote!(#ident: ::dataspace::Pack::<V>::to_array(self.#ident)[k]));
                 }
             }
@@ -116,7 +118,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
 
             #[inline(always)]
             fn load(&self, start: usize, fill: f64) -> #lanes<#lt_elided V> {
-                let len = self.__dataspace_len;
+                let len = ::dataspace::Space::len(self);
                 // Columns are padded with the default fill to a whole number of
                 // the widest packs, so every pack that starts at a multiple of V
                 // below N is a plain load, the tail pack too unless another fill

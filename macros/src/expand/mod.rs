@@ -67,6 +67,55 @@ fn lane_bounds(input: &Input) -> TokenStream {
     quote!(#(#scalars: ::dataspace::Packable<V>,)*)
 }
 
+/// The storage of one scalar type: a `Columns<scalar, count>` field of the space.
+pub struct Block<'a> {
+    /// The space's field holding it, `__dataspace_f32`.
+    pub field: Ident,
+    pub scalar: &'a Ident,
+    /// Number of columns, a constant expression (array lengths may be named consts).
+    pub count: TokenStream,
+}
+
+/// Where a free field's columns sit: its scalar's block and its first column there.
+pub struct Slot {
+    pub block: Ident,
+    pub offset: TokenStream,
+}
+
+/// The blocks of a space, one per scalar in order of first use, and the slot
+/// of each free field (in field order).
+fn layout<'a>(input: &Input<'a>) -> (Vec<Block<'a>>, Vec<Slot>) {
+    let mut blocks: Vec<Block<'a>> = input
+        .scalars()
+        .into_iter()
+        .map(|scalar| Block {
+            field: format_ident!("__dataspace_{}", scalar),
+            scalar,
+            count: quote!(0usize),
+        })
+        .collect();
+    let slots = input
+        .free()
+        .map(|(_, column)| {
+            let block = blocks
+                .iter_mut()
+                .find(|block| block.scalar == column.scalar)
+                .expect("every scalar has a block");
+            let offset = block.count.clone();
+            let width = match column.array_len {
+                Some(len) => quote!((#len)),
+                None => quote!(1usize),
+            };
+            block.count = quote!(#offset + #width);
+            Slot {
+                block: block.field.clone(),
+                offset,
+            }
+        })
+        .collect();
+    (blocks, slots)
+}
+
 /// The idents of all fields, for struct patterns and literals.
 fn idents<'a>(fields: impl IntoIterator<Item = &'a Field<'a>>) -> Vec<&'a Ident> {
     fields.into_iter().map(|field| field.ident).collect()

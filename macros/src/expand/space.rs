@@ -1,7 +1,7 @@
 //! `XSpace`: validated columnar storage, its constructors, column access and
 //! the `Space` trait (points by index).
 
-use super::{clone_fixed, clone_impl, idents, per_column, Names};
+use super::{clone_fixed, idents, layout, Names};
 use crate::ast::{Input, Kind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -19,22 +19,39 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
     let vis = input.vis;
     let private = quote!(::dataspace::__private);
     let all = idents(&input.fields);
+    let (blocks, slots) = layout(input);
 
-    let mut storage = Vec::new();
-    let mut into_storage = Vec::new();
-    let mut from_arrays = Vec::new();
+    // Per block: its field, type, and how `new` / `from_arrays` fill it.
+    let block_fields: Vec<_> = blocks.iter().map(|block| &block.field).collect();
+    let block_types: Vec<_> = blocks
+        .iter()
+        .map(|block| {
+            let (scalar, count) = (block.scalar, &block.count);
+            quote!(#private::Columns<#scalar, { #count }>)
+        })
+        .collect();
+    let mut fill_from_columns: Vec<Vec<TokenStream>> = vec![Vec::new(); blocks.len()];
+    let mut fill_from_arrays: Vec<Vec<TokenStream>> = vec![Vec::new(); blocks.len()];
+
+    let mut fixed_storage = Vec::new();
+    let mut fixed_idents = Vec::new();
+    let mut fixed_clones = Vec::new();
     let mut borrow = Vec::new();
     let mut get = Vec::new();
     let mut checks = Vec::new();
-    let mut first_free: Option<(&syn::Ident, String, bool)> = None;
+    let mut first_free: Option<(&syn::Ident, String)> = None;
+    let mut slots = slots.iter();
 
     for field in &input.fields {
         let (ident, ty) = (field.ident, field.ty);
         match &field.kind {
             Kind::Fixed => {
-                storage.push(quote!(#ident: #ty));
-                into_storage.push(quote!(#ident));
-                from_arrays.push(quote!(#ident));
+                fixed_storage.push(quote!(#ident: #ty));
+                fixed_idents.push(ident);
+                fixed_clones.push({
+                    let value = clone_fixed(field, quote!(&self.#ident));
+                    quote!(#ident: #value)
+                });
                 borrow.push(quote!(#ident: &self.#ident));
                 get.push({
                     let value = clone_fixed(field, quote!(&self.#ident));
@@ -43,39 +60,53 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             }
             Kind::Free(column) => {
                 let column = column.as_ref().expect("validated");
-                let scalar = column.scalar;
+                let slot = slots.next().expect("a slot per free field");
+                let (block, offset) = (&slot.block, &slot.offset);
+                let b = blocks
+                    .iter()
+                    .position(|b| b.field == *block)
+                    .expect("slot's block");
                 let name = field.name();
-                storage.push({
-                    let vec = per_column(column, quote!(#private::Vec<#scalar>));
-                    quote!(#ident: #vec)
-                });
-                let is_array = column.array_len.is_some();
-                if is_array {
-                    into_storage.push(quote!(#ident: #private::split_array_column(#ident)));
-                    from_arrays.push(
-                        quote!(#ident: #private::split_array_column(#private::Vec::from(#ident))),
+                if column.array_len.is_some() {
+                    fill_from_columns[b]
+                        .push(quote!(#block.extend(#private::split_array_column(#ident));));
+                    fill_from_arrays[b].push(
+                        quote!(#block.extend(#private::split_array_column(#private::Vec::from(#ident)));),
                     );
                     borrow.push(
-                        quote!(#ident: ::core::array::from_fn(|k| &self.#ident[k][..self.__dataspace_len])),
+                        quote!(#ident: ::core::array::from_fn(|k| self.#block.column(#offset + k))),
                     );
-                    get.push(quote!(#ident: ::core::array::from_fn(|k| self.#ident[k][index])));
+                    get.push(quote!(#ident: ::core::array::from_fn(|k| self.#block.column(#offset + k)[index])));
                 } else {
-                    into_storage.push(quote!(#ident: #private::pad_column(#ident)));
-                    from_arrays
-                        .push(quote!(#ident: #private::pad_column(#private::Vec::from(#ident))));
-                    borrow.push(quote!(#ident: &self.#ident[..self.__dataspace_len]));
-                    get.push(quote!(#ident: self.#ident[index]));
+                    fill_from_columns[b].push(quote!(#block.push(#ident);));
+                    fill_from_arrays[b].push(quote!(#block.push(#private::Vec::from(#ident));));
+                    borrow.push(quote!(#ident: self.#block.column(#offset)));
+                    get.push(quote!(#ident: self.#block.column(#offset)[index]));
                 }
                 match &first_free {
-                    None => first_free = Some((ident, name, is_array)),
-                    Some((_, first_name, _)) => checks.push(quote! {
-                        #private::check_len(#point_name, #name, #ident.len(), len, #first_name)?;
+                    None => first_free = Some((ident, name)),
+                    Some((_, first_name)) => checks.push(quote! {
+                        #private::check_len(#point_name, #name, #ident.len(), __dataspace_len, #first_name)?;
                     }),
                 }
             }
         }
     }
-    let (first, _, _) = first_free.expect("validated: at least one free field");
+    let (first, _) = first_free.expect("validated: at least one free field");
+    let first_block = &blocks[0].field;
+    let build_blocks = |fills: &[Vec<TokenStream>], len: TokenStream| {
+        let steps = blocks.iter().zip(fills).map(|(block, fill)| {
+            let (field, count) = (&block.field, &block.count);
+            quote! {
+                let mut #field = #private::Vec::with_capacity(#count);
+                #(#fill)*
+                let #field = #private::Columns::new(#len, #field);
+            }
+        });
+        quote!(#(#steps)*)
+    };
+    let from_columns = build_blocks(&fill_from_columns, quote!(__dataspace_len));
+    let from_arrays = build_blocks(&fill_from_arrays, quote!(N));
 
     let space_doc = format!(
         "The points of a sweep over [`{point}`], stored as columns (one `Vec` per free \
@@ -87,17 +118,26 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
     );
     let new_doc = format!(
         "Checks that every free column has the same length N and stores the columns.\n\n\
+         A column is moved in, not copied, if it has spare capacity for its padding \
+         (up to 63 values); otherwise it is reallocated once.\n\n\
          # Errors\n\n[`ShapeError::LengthMismatch`](::dataspace::ShapeError) naming the first \
          free field whose length differs from that of `{first}`."
     );
-    let clone_space = clone_impl(input, quote!(#space), quote!(), &[quote!(__dataspace_len)]);
     quote! {
-        #clone_space
-
         #[doc = #space_doc]
         #vis struct #space {
-            __dataspace_len: usize,
-            #(#storage,)*
+            #(#block_fields: #block_types,)*
+            #(#fixed_storage,)*
+        }
+
+        #[automatically_derived]
+        impl ::core::clone::Clone for #space {
+            fn clone(&self) -> Self {
+                #space {
+                    #(#block_fields: ::core::clone::Clone::clone(&self.#block_fields),)*
+                    #(#fixed_clones,)*
+                }
+            }
         }
 
         #[automatically_derived]
@@ -105,16 +145,20 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             #[doc = #new_doc]
             pub fn new(columns: #columns) -> #private::Result<Self, ::dataspace::ShapeError> {
                 let #columns { #(#all),* } = columns;
-                let len = #first.len();
+                // Locals are named so that no field name (all of which are bound
+                // here) can shadow them.
+                let __dataspace_len = #first.len();
                 #(#checks)*
-                #private::Ok(#space { __dataspace_len: len, #(#into_storage,)* })
+                #from_columns
+                #private::Ok(#space { #(#block_fields,)* #(#fixed_idents,)* })
             }
 
             /// Builds a space of `N` points from arrays, whose lengths the compiler has
             /// already checked: this cannot fail.
             pub fn from_arrays<const N: usize>(arrays: #arrays<N>) -> Self {
                 let #arrays { #(#all),* } = arrays;
-                #space { __dataspace_len: N, #(#from_arrays,)* }
+                #from_arrays
+                #space { #(#block_fields,)* #(#fixed_idents,)* }
             }
 
             /// The columns, borrowed: free fields as slices of N values, fixed fields
@@ -128,14 +172,14 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         impl ::dataspace::Space for #space {
             type Point = #point;
 
-            #[inline]
+            #[inline(always)]
             fn len(&self) -> usize {
-                self.__dataspace_len
+                self.#first_block.len()
             }
 
             #[inline]
             fn get(&self, index: usize) -> #private::Option<#point> {
-                if index >= self.__dataspace_len {
+                if index >= self.#first_block.len() {
                     return #private::None;
                 }
                 #private::Some(#point { #(#get,)* })
