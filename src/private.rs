@@ -7,7 +7,7 @@ pub use core::result::Result::{self, Err, Ok};
 pub use std::vec::Vec;
 
 use crate::error::ShapeError;
-use crate::pack::Scalar;
+use crate::pack::{Pack, Packable, Scalar};
 
 /// The bits of the default fill, `f64::NAN`.
 const DEFAULT_FILL_BITS: u64 = f64::NAN.to_bits();
@@ -16,6 +16,12 @@ const DEFAULT_FILL_BITS: u64 = f64::NAN.to_bits();
 #[inline(always)]
 pub fn is_default_fill(fill: f64) -> bool {
     fill.to_bits() == DEFAULT_FILL_BITS
+}
+
+/// A pack with `fill` in every lane.
+#[inline(always)]
+pub fn filled<T: Packable<V>, const V: usize>(fill: f64) -> T::Pack {
+    <T::Pack as Pack<V>>::splat(T::from_fill(fill))
 }
 
 /// How many of the lanes `start .. start + V` are below `len`.

@@ -29,6 +29,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
     let mut fields = Vec::new();
     let mut full = Vec::new();
     let mut tail = Vec::new();
+    let mut past_end = Vec::new();
     let mut lane = Vec::new();
     for field in &input.fields {
         let (ident, ty) = (field.ident, field.ty);
@@ -39,6 +40,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 fields.push(quote!(#[doc = #doc] pub #ident: &'a #ty));
                 full.push(quote!(#ident: &self.#ident));
                 tail.push(quote!(#ident: &self.#ident));
+                past_end.push(quote!(#ident: &self.#ident));
                 lane.push({
                     let value = clone_fixed(field, quote!(self.#ident));
                     quote!(#ident: #value)
@@ -51,6 +53,11 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let doc = format!("`{name}` of V consecutive points, one point per lane.");
                 fields.push(quote!(#[doc = #doc] pub #ident: #pack));
                 let slot = slots.next().expect("a slot per free field");
+                let filled = quote!(#private::filled::<#scalar, V>(fill));
+                past_end.push(match column.array_len {
+                    Some(_) => quote!(#ident: [#filled; _]),
+                    None => quote!(#ident: #filled),
+                });
                 let (block, offset) = (&slot.block, &slot.offset);
                 if column.array_len.is_some() {
                     full.push(quote! {
@@ -129,6 +136,10 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                         let valid = if rest >= V { V } else { rest };
                         return #lanes { #(#full,)* __dataspace_valid: valid };
                     }
+                }
+                if start >= len {
+                    // Whole packs of fill: the trailing blocks when N is small.
+                    return #lanes { #(#past_end,)* __dataspace_valid: 0 };
                 }
                 #lanes {
                     #(#tail,)*
