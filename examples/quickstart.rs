@@ -31,14 +31,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let space = MprSpace::new(MprColumns {
         eta,
         j: vec![15.0; n],
-        delta: (0..n).map(|i| 0.5 + 0.15 * i as f64).collect(),
+        delta: (0..n).map(|i| (50 + 15 * i) as f64 / 100.0).collect(),
         r0: vec![[0.1, -2.0]; n],
         dt: 0.01,
         weights: DMatrix::from_fn(3, 3, |i, j| if i == j { 0.0 } else { 0.5 }),
     })?;
 
     println!("N = {} points", space.len());
-    println!("point 4 = {:?}", space.get(4).expect("4 < N"));
+    let point = space.get(4).expect("4 < N");
+    println!(
+        "point 4 = Mpr {{ eta: {}, j: {}, delta: {}, r0: {:?}, dt: {}, weights: {}x{} matrix }}",
+        point.eta,
+        point.j,
+        point.delta,
+        point.r0,
+        point.dt,
+        point.weights.nrows(),
+        point.weights.ncols()
+    );
     println!("eta column = {:?}", space.columns().eta);
 
     let options = CollectOptions {
@@ -50,15 +60,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\ncollect::<4>() with n_pmap = 2: shape (n_pmap, n_map, V) = ({n_pmap}, {n_map}, {v})"
     );
-    println!("{:>5} {:>4} {:>5}  eta lanes", "block", "pack", "valid");
+    println!(
+        "{:>5} {:>4} {:>5}  {:<30}  delta lanes (f64)",
+        "block", "pack", "valid", "eta lanes (f32)"
+    );
     for block in packs.blocks() {
         for (m, lanes) in block.iter().enumerate() {
+            let eta = format!("{:?}", lanes.eta.to_array());
+            let delta = lanes.delta.to_array();
             println!(
-                "{:>5} {:>4} {:>5}  {:?}",
+                "{:>5} {:>4} {:>5}  {eta:<30}  {delta:?}",
                 block.index(),
                 m,
-                lanes.valid(),
-                lanes.eta.to_array()
+                lanes.valid()
             );
         }
     }

@@ -1,10 +1,10 @@
 //! The `#[derive(DataSpace)]` macro of the [`dataspace`] crate. Use it through
 //! `dataspace`, which re-exports it and documents what it generates.
 //!
-//! The pipeline, one module a step: [`ast`] reads the input into a typed view
+//! The pipeline, one module a step: `ast` reads the input into a typed view
 //! that borrows from `syn` (so every error can point at the user's tokens),
-//! [`validate`] records every problem it finds before giving up, and
-//! [`expand`] writes the generated items.
+//! `validate` records every problem it finds before giving up, and
+//! `expand` writes the generated items.
 //!
 //! [`dataspace`]: https://docs.rs/dataspace
 
