@@ -87,6 +87,8 @@ extern crate self as dataspace;
 mod collect;
 mod columns;
 mod error;
+mod float;
+mod lockstep;
 mod pack;
 mod space;
 
@@ -96,6 +98,8 @@ pub mod __private;
 
 pub use collect::{Block, CollectOptions, Collected, Packs};
 pub use error::{LayoutError, ShapeError};
+pub use float::{Float, FloatPack, F32, F64};
+pub use lockstep::Lockstep;
 pub use pack::{Pack, Packable, Scalar};
 pub use space::{Lanes, PackedSpace, Points, Space};
 
@@ -152,7 +156,10 @@ pub use dataspace_macros::DataSpace;
 /// Everything a sweep needs in scope: the derive, the traits, the options,
 /// and `wide`'s pack types.
 pub mod prelude {
-    pub use crate::{CollectOptions, DataSpace, Lanes, Pack, Packable, PackedSpace, Scalar, Space};
+    pub use crate::{
+        CollectOptions, DataSpace, Float, FloatPack, Lanes, Lockstep, Pack, Packable, PackedSpace,
+        Scalar, Space, F32, F64,
+    };
     pub use wide::{
         f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, u32x16, u32x4, u32x8,
     };

@@ -62,17 +62,18 @@ pub trait Pack<const V: usize>: Copy + Send + Sync + 'static {
 ///
 /// | scalar | V | pack |
 /// |---|---|---|
-/// | `f32` | 4, 8, 16 | `f32x4`, `f32x8`, `f32x16` |
-/// | `f64` | 2, 4, 8 | `f64x2`, `f64x4`, `f64x8` |
-/// | `i32` | 4, 8, 16 | `i32x4`, `i32x8`, `i32x16` |
-/// | `u32` | 4, 8, 16 | `u32x4`, `u32x8`, `u32x16` |
+/// | `f32` | 4, 8, 16, 32, 64 | `f32x4`, `f32x8`, `f32x16`, `Lockstep<f32x16, 2>`, `Lockstep<f32x16, 4>` |
+/// | `f64` | 2, 4, 8, 16, 32 | `f64x2`, `f64x4`, `f64x8`, `Lockstep<f64x8, 2>`, `Lockstep<f64x8, 4>` |
+/// | `i32` | 4, 8, 16, 32, 64 | `i32x4`, `i32x8`, `i32x16`, `Lockstep<i32x16, 2>`, `Lockstep<i32x16, 4>` |
+/// | `u32` | 4, 8, 16, 32, 64 | `u32x4`, `u32x8`, `u32x16`, `Lockstep<u32x16, 2>`, `Lockstep<u32x16, 4>` |
 ///
 /// A space with fields of several scalars supports the lane counts they have
-/// in common (`f32` with `f64`: 4 and 8).
+/// in common (`f32` with `f64`: 4, 8, 16 and 32). Lane counts above 16 (8 for
+/// `f64`) are several registers in [`Lockstep`](crate::Lockstep).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no SIMD pack of {V} lanes",
     label = "no pack of `{Self}` with {V} lanes",
-    note = "supported lane counts: f32: 4, 8, 16; f64: 2, 4, 8; i32: 4, 8, 16; u32: 4, 8, 16",
+    note = "supported lane counts: f32, i32, u32: 4, 8, 16, 32, 64; f64: 2, 4, 8, 16, 32",
     note = "a space supports a lane count only if every free field's scalar does"
 )]
 pub trait Packable<const V: usize>: Scalar {

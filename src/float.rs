@@ -1,0 +1,156 @@
+//! The arithmetic a model needs on packs of floats, for every lane count.
+//!
+//! `wide`'s float types have these as inherent methods; the trait gathers them
+//! so that a kernel written once, generic over `V`, compiles for `f32x8` and
+//! for a [`Lockstep`](crate::Lockstep) of four `f32x16` alike.
+
+use crate::pack::{Packable, Scalar};
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+use wide::{f32x16, f32x4, f32x8, f64x2, f64x4, f64x8};
+
+/// A pack of floats with the arithmetic of a model: operators, fused
+/// multiply-add, the usual functions, comparisons and selects. Every
+/// operation works lane by lane. Building a pack (`splat`, `from_array`,
+/// `load`) is [`Pack`](crate::Pack)'s job.
+///
+/// Comparisons return a mask of the same type (all bits set where true), as
+/// in `wide`; [`select`](FloatPack::select) picks lanes by such a mask.
+///
+/// **Tail lanes** hold NaN by default. Lane-wise arithmetic on them is
+/// harmless, but [`min`](FloatPack::min) and [`max`](FloatPack::max) return
+/// the other operand when one is NaN (as `wide` does), and a sum over all
+/// lanes is NaN: reduce with [`sum_lanes`](FloatPack::sum_lanes) and the
+/// pack's count of real lanes, [`Lanes::valid`](crate::Lanes::valid).
+pub trait FloatPack:
+    Copy
+    + Send
+    + Sync
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+{
+    /// The scalar in each lane.
+    type Scalar: Scalar;
+
+    /// `self * a + b`, fused (one rounding) where the target has FMA.
+    fn mul_add(self, a: Self, b: Self) -> Self;
+    /// `b - self * a`, fused where the target has FMA.
+    fn mul_neg_add(self, a: Self, b: Self) -> Self;
+    /// Square root.
+    fn sqrt(self) -> Self;
+    /// `e^self`.
+    fn exp(self) -> Self;
+    /// Natural logarithm.
+    fn ln(self) -> Self;
+    /// Sine.
+    fn sin(self) -> Self;
+    /// Cosine.
+    fn cos(self) -> Self;
+    /// Hyperbolic tangent.
+    fn tanh(self) -> Self;
+    /// Absolute value.
+    fn abs(self) -> Self;
+    /// Lane-wise minimum; a NaN operand yields the other operand.
+    fn min(self, other: Self) -> Self;
+    /// Lane-wise maximum; a NaN operand yields the other operand.
+    fn max(self, other: Self) -> Self;
+    /// Mask of `self < other`.
+    fn simd_lt(self, other: Self) -> Self;
+    /// Mask of `self <= other`.
+    fn simd_le(self, other: Self) -> Self;
+    /// Mask of `self > other`.
+    fn simd_gt(self, other: Self) -> Self;
+    /// Mask of `self >= other`.
+    fn simd_ge(self, other: Self) -> Self;
+    /// Mask of `self == other`.
+    fn simd_eq(self, other: Self) -> Self;
+    /// Mask of lanes that are NaN.
+    fn is_nan(self) -> Self;
+    /// `if_true` where the mask `self` is set, `if_false` elsewhere.
+    fn select(self, if_true: Self, if_false: Self) -> Self;
+    /// Whether any lane of the mask `self` is set.
+    fn any(self) -> bool;
+    /// Sum of the first `n` lanes (all lanes if `n` is larger), added in lane
+    /// order from 0: the reduction to use on a pack with tail lanes.
+    #[inline]
+    fn sum_lanes(self, n: usize) -> Self::Scalar {
+        self.add_lanes_to(Self::Scalar::from_fill(0.0), n)
+    }
+    /// `acc` plus the first `n` lanes, added one at a time in lane order.
+    #[doc(hidden)]
+    fn add_lanes_to(self, acc: Self::Scalar, n: usize) -> Self::Scalar;
+}
+
+/// A scalar whose `V`-lane pack is a [`FloatPack`]: the bound a kernel generic
+/// over `V` writes, `where f32: Float<V>`.
+pub trait Float<const V: usize>: Packable<V, Pack: FloatPack<Scalar = Self>> {}
+
+impl<T: Packable<V, Pack: FloatPack<Scalar = T>>, const V: usize> Float<V> for T {}
+
+/// The pack of `V` `f32` lanes: `F32<8>` is `f32x8`, `F32<64>` four `f32x16` in lockstep.
+pub type F32<const V: usize> = <f32 as Packable<V>>::Pack;
+
+/// The pack of `V` `f64` lanes: `F64<4>` is `f64x4`.
+pub type F64<const V: usize> = <f64 as Packable<V>>::Pack;
+
+macro_rules! float_packs {
+    ($($t:ident => $($pack:ident),*;)*) => {$($(
+        impl FloatPack for $pack {
+            type Scalar = $t;
+            #[inline(always)]
+            fn mul_add(self, a: Self, b: Self) -> Self { $pack::mul_add(self, a, b) }
+            #[inline(always)]
+            fn mul_neg_add(self, a: Self, b: Self) -> Self { $pack::mul_neg_add(self, a, b) }
+            #[inline(always)]
+            fn sqrt(self) -> Self { $pack::sqrt(self) }
+            #[inline(always)]
+            fn exp(self) -> Self { $pack::exp(self) }
+            #[inline(always)]
+            fn ln(self) -> Self { $pack::ln(self) }
+            #[inline(always)]
+            fn sin(self) -> Self { $pack::sin(self) }
+            #[inline(always)]
+            fn cos(self) -> Self { $pack::cos(self) }
+            #[inline(always)]
+            fn tanh(self) -> Self { $pack::tanh(self) }
+            #[inline(always)]
+            fn abs(self) -> Self { $pack::abs(self) }
+            #[inline(always)]
+            fn min(self, other: Self) -> Self { $pack::min(self, other) }
+            #[inline(always)]
+            fn max(self, other: Self) -> Self { $pack::max(self, other) }
+            #[inline(always)]
+            fn simd_lt(self, other: Self) -> Self { $pack::simd_lt(self, other) }
+            #[inline(always)]
+            fn simd_le(self, other: Self) -> Self { $pack::simd_le(self, other) }
+            #[inline(always)]
+            fn simd_gt(self, other: Self) -> Self { $pack::simd_gt(self, other) }
+            #[inline(always)]
+            fn simd_ge(self, other: Self) -> Self { $pack::simd_ge(self, other) }
+            #[inline(always)]
+            fn simd_eq(self, other: Self) -> Self { $pack::simd_eq(self, other) }
+            #[inline(always)]
+            fn is_nan(self) -> Self { $pack::is_nan(self) }
+            #[inline(always)]
+            fn select(self, if_true: Self, if_false: Self) -> Self { $pack::select::<$pack>(self, if_true, if_false) }
+            #[inline(always)]
+            fn any(self) -> bool { $pack::any(self) }
+            #[inline]
+            fn add_lanes_to(self, acc: $t, n: usize) -> $t {
+                let lanes = self.to_array();
+                lanes[..n.min(lanes.len())].iter().fold(acc, |sum, &x| sum + x)
+            }
+        }
+    )*)*};
+}
+
+float_packs! {
+    f32 => f32x4, f32x8, f32x16;
+    f64 => f64x2, f64x4, f64x8;
+}

@@ -1,0 +1,202 @@
+//! Pack arithmetic: every operation of `FloatPack` works lane by lane, for
+//! every lane count, and a `Lockstep` pack computes exactly what its
+//! registers would one at a time.
+
+use dataspace::prelude::*;
+
+/// Test inputs: a few ordinary values per lane, distinct across lanes.
+fn lanes<const V: usize>(scale: f64) -> [f64; V] {
+    core::array::from_fn(|k| (k as f64 * 0.37 - 2.1) * scale + 0.05)
+}
+
+fn pack<T: Float<V>, const V: usize>(values: [f64; V]) -> T::Pack {
+    <T::Pack as Pack<V>>::from_array(values.map(T::from_fill))
+}
+
+fn to_f64<T: Float<V>, const V: usize>(pack: T::Pack) -> [f64; V]
+where
+    T: Into<f64>,
+{
+    Pack::<V>::to_array(pack).map(Into::into)
+}
+
+/// Checks each unary and binary operation against the scalar std function,
+/// within `tol` relative (the transcendental functions are polynomial
+/// approximations in `wide`).
+fn check_lanewise<T: Float<V> + Into<f64>, const V: usize>(tol: f64) {
+    let a = lanes::<V>(1.0);
+    let b = lanes::<V>(-0.5);
+    let c = lanes::<V>(0.25);
+    let (pa, pb, pc) = (pack::<T, V>(a), pack::<T, V>(b), pack::<T, V>(c));
+    let close = |got: f64, want: f64, what: &str, k: usize| {
+        let err = (got - want).abs() / want.abs().max(1.0);
+        assert!(err <= tol, "{what} lane {k} of {V}: {got} vs {want}");
+    };
+    let positive = pack::<T, V>(a.map(f64::abs));
+    type Unary<P> = (&'static str, fn(P) -> P, fn(f64) -> f64);
+    let unary: [Unary<T::Pack>; 8] = [
+        ("neg", |x| -x, |x| -x),
+        ("abs", FloatPack::abs, f64::abs),
+        ("exp", FloatPack::exp, f64::exp),
+        ("sin", FloatPack::sin, f64::sin),
+        ("cos", FloatPack::cos, f64::cos),
+        ("tanh", FloatPack::tanh, f64::tanh),
+        ("sqrt", FloatPack::sqrt, f64::sqrt),
+        ("ln", FloatPack::ln, f64::ln),
+    ];
+    for (what, op, reference) in unary {
+        let input = if matches!(what, "sqrt" | "ln") {
+            positive
+        } else {
+            pa
+        };
+        let inputs = to_f64::<T, V>(input);
+        for (k, got) in to_f64::<T, V>(op(input)).into_iter().enumerate() {
+            close(got, reference(inputs[k]), what, k);
+        }
+    }
+    type Binary<P> = (&'static str, fn(P, P) -> P, fn(f64, f64) -> f64);
+    let binary: [Binary<T::Pack>; 6] = [
+        ("add", |x, y| x + y, |x, y| x + y),
+        ("sub", |x, y| x - y, |x, y| x - y),
+        ("mul", |x, y| x * y, |x, y| x * y),
+        ("div", |x, y| x / y, |x, y| x / y),
+        ("min", FloatPack::min, f64::min),
+        ("max", FloatPack::max, f64::max),
+    ];
+    let (fa, fb, fc) = (to_f64::<T, V>(pa), to_f64::<T, V>(pb), to_f64::<T, V>(pc));
+    for (what, op, reference) in binary {
+        for (k, got) in to_f64::<T, V>(op(pa, pb)).into_iter().enumerate() {
+            close(got, reference(fa[k], fb[k]), what, k);
+        }
+    }
+    for (k, got) in to_f64::<T, V>(pa.mul_add(pb, pc)).into_iter().enumerate() {
+        close(got, fa[k] * fb[k] + fc[k], "mul_add", k);
+    }
+    for (k, got) in to_f64::<T, V>(pa.mul_neg_add(pb, pc))
+        .into_iter()
+        .enumerate()
+    {
+        close(got, fc[k] - fa[k] * fb[k], "mul_neg_add", k);
+    }
+    let mut acc = pa;
+    acc += pb;
+    acc -= pc;
+    acc *= pb;
+    acc /= pc;
+    for (k, got) in to_f64::<T, V>(acc).into_iter().enumerate() {
+        close(
+            got,
+            (fa[k] + fb[k] - fc[k]) * fb[k] / fc[k],
+            "assign ops",
+            k,
+        );
+    }
+
+    // Comparisons give masks; select picks by them.
+    let picked = to_f64::<T, V>(pa.simd_lt(pb).select(pa, pb));
+    let ge = to_f64::<T, V>(pa.simd_ge(pb).select(pc, pa));
+    for k in 0..V {
+        assert_eq!(picked[k], fa[k].min(fb[k]), "select(lt) lane {k}");
+        assert_eq!(
+            ge[k],
+            if fa[k] >= fb[k] { fc[k] } else { fa[k] },
+            "select(ge) lane {k}"
+        );
+    }
+    assert!(pa.simd_eq(pa).any());
+    assert!(!pa.simd_gt(pa).any());
+    assert!(pa.simd_le(pa).any());
+    let with_nan = pa / pack::<T, V>([0.0; V]) * pack::<T, V>([0.0; V]); // 0/0 * 0 and x/0 * 0: NaN
+    assert!(with_nan.is_nan().any());
+
+    // sum_lanes adds the first n lanes in order.
+    for n in [0, 1, V / 2, V - 1, V, V + 3] {
+        let want = fa[..n.min(V)]
+            .iter()
+            .fold(T::from_fill(0.0), |s, &x| add(s, T::from_fill(x)));
+        assert!(pa.sum_lanes(n) == want, "sum of {n} of {V} lanes");
+    }
+}
+
+fn add<T: Into<f64> + Scalar>(a: T, b: T) -> T {
+    // Exact for the test values: every partial sum is a multiple of 2^-10
+    // well inside f32's range, so f64 and f32 give the same result.
+    T::from_fill(a.into() + b.into())
+}
+
+#[test]
+fn f32_packs_are_lanewise_at_every_width() {
+    check_lanewise::<f32, 4>(2e-6);
+    check_lanewise::<f32, 8>(2e-6);
+    check_lanewise::<f32, 16>(2e-6);
+    check_lanewise::<f32, 32>(2e-6);
+    check_lanewise::<f32, 64>(2e-6);
+}
+
+#[test]
+fn f64_packs_are_lanewise_at_every_width() {
+    check_lanewise::<f64, 2>(1e-12);
+    check_lanewise::<f64, 4>(1e-12);
+    check_lanewise::<f64, 8>(1e-12);
+    check_lanewise::<f64, 16>(1e-12);
+    check_lanewise::<f64, 32>(1e-12);
+}
+
+/// A short nonlinear recurrence, generic over V, as a kernel would be written.
+fn iterate<const V: usize>(x: F32<V>) -> F32<V>
+where
+    f32: Float<V>,
+{
+    let mut y = x;
+    for _ in 0..50 {
+        y = y.mul_add(F32::<V>::splat(0.9), x.tanh()) - (y * y).sqrt().min(F32::<V>::splat(3.0));
+    }
+    y
+}
+
+#[test]
+fn lockstep_lanes_equal_one_register_lanes_bit_for_bit() {
+    let input: [f32; 64] = core::array::from_fn(|k| k as f32 * 0.01 - 0.3);
+    let wide: [f32; 64] = iterate::<64>(F32::<64>::from_array(input)).to_array();
+    let halves: [f32; 32] =
+        iterate::<32>(F32::<32>::from_array(input[32..].try_into().unwrap())).to_array();
+    for r in 0..4 {
+        let one: [f32; 16] = iterate::<16>(F32::<16>::from_array(
+            input[16 * r..16 * (r + 1)].try_into().unwrap(),
+        ))
+        .to_array();
+        for k in 0..16 {
+            assert_eq!(
+                wide[16 * r + k].to_bits(),
+                one[k].to_bits(),
+                "lane {}",
+                16 * r + k
+            );
+        }
+    }
+    for k in 0..32 {
+        assert_eq!(halves[k].to_bits(), wide[32 + k].to_bits());
+    }
+    let eight: [f32; 8] =
+        iterate::<8>(F32::<8>::from_array(input[8..16].try_into().unwrap())).to_array();
+    for k in 0..8 {
+        assert_eq!(
+            eight[k].to_bits(),
+            wide[8 + k].to_bits(),
+            "f32x8 and a lockstep pack agree"
+        );
+    }
+}
+
+#[test]
+fn lockstep_lanes_are_in_point_order() {
+    let values: [i32; 64] = core::array::from_fn(|k| k as i32);
+    let pack = <<i32 as Packable<64>>::Pack as Pack<64>>::from_array(values);
+    assert_eq!(pack.0[2].to_array()[5], 37);
+    assert_eq!(Pack::<64>::to_array(pack), values);
+    let f = <F64<32> as Pack<32>>::load(&core::array::from_fn(|k| k as f64));
+    assert_eq!(f.0[3].to_array()[7], 31.0);
+    assert_eq!(f.sum_lanes(32), (0..32).sum::<i32>() as f64);
+    assert_eq!(f.sum_lanes(10), 45.0);
+}
