@@ -69,12 +69,18 @@
 //!
 //! # Pack types
 //!
-//! | scalar | V | pack | bytes | alignment |
-//! |---|---|---|---|---|
-//! | `f32` | 4 / 8 / 16 | `f32x4` / `f32x8` / `f32x16` | 16 / 32 / 64 | 16 / 32 / 64 |
-//! | `f64` | 2 / 4 / 8 | `f64x2` / `f64x4` / `f64x8` | 16 / 32 / 64 | 16 / 32 / 64 |
-//! | `i32` | 4 / 8 / 16 | `i32x4` / `i32x8` / `i32x16` | 16 / 32 / 64 | 16 / 32 / 64 |
-//! | `u32` | 4 / 8 / 16 | `u32x4` / `u32x8` / `u32x16` | 16 / 32 / 64 | 16 / 32 / 64 |
+//! | scalar | V | pack |
+//! |---|---|---|
+//! | `f32` | 4 / 8 / 16 | `f32x4` / `f32x8` / `f32x16` (16, 32, 64 bytes, aligned to their size) |
+//! | `f32` | 32 / 64 | [`Lockstep`]`<f32x16, 2>` / `<f32x16, 4>`: registers in lockstep |
+//! | `f64` | 2 / 4 / 8 | `f64x2` / `f64x4` / `f64x8` |
+//! | `f64` | 16 / 32 | `Lockstep<f64x8, 2>` / `Lockstep<f64x8, 4>` |
+//! | `i32`, `u32` | 4 / 8 / 16 / 32 / 64 | `i32x4` ... `i32x16`, then `Lockstep<i32x16, 2 or 4>` (and `u32` alike) |
+//!
+//! Float packs implement [`FloatPack`]: operators, `mul_add`, `sqrt`, `exp`,
+//! `ln`, `sin`, `cos`, `tanh`, `abs`, `min`, `max`, comparisons, `select`,
+//! and `sum_lanes` for reductions over the real lanes. A kernel generic over
+//! `V` bounds `f32: Float<V>` and names its packs [`F32<V>`](F32).
 //!
 //! `wide` picks instructions at compile time: build with
 //! `RUSTFLAGS="-C target-cpu=native"` (or the target you run on), or the
@@ -142,14 +148,14 @@ pub use wide;
 /// ```
 ///
 /// Lane counts are checked at compile time: a space with an `f64` field has
-/// no 16-lane packs.
+/// no 64-lane packs.
 ///
 /// ```compile_fail
 /// use dataspace::prelude::*;
 /// #[derive(DataSpace)]
 /// struct P { x: f64 }
 /// let space = PSpace::from_arrays(PArrays { x: [1.0] });
-/// let _ = space.collect::<16>(); // error: `f64` has no SIMD pack of 16 lanes
+/// let _ = space.collect::<64>(); // error: `f64` has no SIMD pack of 64 lanes
 /// ```
 pub use dataspace_macros::DataSpace;
 

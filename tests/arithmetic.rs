@@ -13,10 +13,7 @@ fn pack<T: Float<V>, const V: usize>(values: [f64; V]) -> T::Pack {
     <T::Pack as Pack<V>>::from_array(values.map(T::from_fill))
 }
 
-fn to_f64<T: Float<V>, const V: usize>(pack: T::Pack) -> [f64; V]
-where
-    T: Into<f64>,
-{
+fn to_f64<T: Float<V> + Into<f64>, const V: usize>(pack: T::Pack) -> [f64; V] {
     Pack::<V>::to_array(pack).map(Into::into)
 }
 

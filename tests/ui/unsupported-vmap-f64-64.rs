@@ -8,5 +8,5 @@ struct Model {
 
 fn main() {
     let space = ModelSpace::from_arrays(ModelArrays { eta: [1.0], delta: [0.5] });
-    let _ = space.collect::<16>();
+    let _ = space.collect::<64>();
 }
