@@ -75,6 +75,54 @@ impl fmt::Display for LayoutError {
 
 impl std::error::Error for LayoutError {}
 
+/// A run of an [`Executor`](crate::Executor) that could not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExecError {
+    /// `threads(0)`: a pool needs at least one thread.
+    NoThreads,
+    /// The thread pool could not be started.
+    Pool(String),
+    /// The kernel panicked. `point` is the first point of the first pack (or
+    /// the first point, for `map`) in point order whose call panicked.
+    KernelPanicked {
+        /// Index of the point (the first lane of the pack) that panicked.
+        point: usize,
+        /// The panic message.
+        message: String,
+    },
+    /// The layout options were invalid (`n_pmap` = 0).
+    Layout(LayoutError),
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecError::NoThreads => f.write_str("an executor needs at least 1 thread, got 0"),
+            ExecError::Pool(error) => write!(f, "could not start the thread pool: {error}"),
+            ExecError::KernelPanicked { point, message } => {
+                write!(f, "the kernel panicked at point {point}: {message}")
+            }
+            ExecError::Layout(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ExecError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ExecError::Layout(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<LayoutError> for ExecError {
+    fn from(error: LayoutError) -> Self {
+        ExecError::Layout(error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

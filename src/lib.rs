@@ -93,8 +93,10 @@ extern crate self as dataspace;
 mod collect;
 mod columns;
 mod error;
+mod executor;
 mod float;
 mod lockstep;
+mod output;
 mod pack;
 mod space;
 
@@ -103,9 +105,11 @@ mod space;
 pub mod __private;
 
 pub use collect::{Block, CollectOptions, Collected, Packs};
-pub use error::{LayoutError, ShapeError};
+pub use error::{ExecError, LayoutError, ShapeError};
+pub use executor::Executor;
 pub use float::{Float, FloatPack, F32, F64};
 pub use lockstep::Lockstep;
+pub use output::Output;
 pub use pack::{Pack, Packable, Scalar};
 pub use space::{Lanes, PackedSpace, Points, Space};
 
@@ -163,8 +167,8 @@ pub use dataspace_macros::DataSpace;
 /// and `wide`'s pack types.
 pub mod prelude {
     pub use crate::{
-        CollectOptions, DataSpace, Float, FloatPack, Lanes, Lockstep, Pack, Packable, PackedSpace,
-        Scalar, Space, F32, F64,
+        CollectOptions, DataSpace, Executor, Float, FloatPack, Lanes, Lockstep, Pack, Packable,
+        PackedSpace, Scalar, Space, F32, F64,
     };
     pub use wide::{
         f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, u32x16, u32x4, u32x8,

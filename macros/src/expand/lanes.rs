@@ -11,6 +11,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         point,
         space,
         lanes,
+        columns,
         ..
     } = names;
     let vis = input.vis;
@@ -30,6 +31,12 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
     let mut full = Vec::new();
     let mut tail = Vec::new();
     let mut past_end = Vec::new();
+    // For structs without fixed fields, lanes are also a kernel's output.
+    let mut new_args = Vec::new();
+    let mut new_fields = Vec::new();
+    let mut block_init = Vec::new();
+    let mut push = Vec::new();
+    let mut append = Vec::new();
     let mut lane = Vec::new();
     for field in &input.fields {
         let (ident, ty) = (field.ident, field.ty);
@@ -52,6 +59,21 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let pack = per_column(column, quote!(<#scalar as ::dataspace::Packable<V>>::Pack));
                 let doc = format!("`{name}` of V consecutive points, one point per lane.");
                 fields.push(quote!(#[doc = #doc] pub #ident: #pack));
+                new_args.push(quote!(#ident: #pack));
+                new_fields.push(quote!(#ident));
+                block_init.push(quote!(#ident: #private::Vec::with_capacity(points)));
+                append.push(quote!(all.#ident.extend(block.#ident);));
+                push.push(match column.array_len {
+                    Some(_) => quote! {
+                        let lanes = self.#ident.map(::dataspace::Pack::<V>::to_array);
+                        for lane in 0..valid {
+                            block.#ident.push(::core::array::from_fn(|k| lanes[k][lane]));
+                        }
+                    },
+                    None => quote! {
+                        block.#ident.extend_from_slice(&::dataspace::Pack::<V>::to_array(self.#ident)[..valid]);
+                    },
+                });
                 let slot = slots.next().expect("a slot per free field");
                 let filled = quote!(#private::filled::<#scalar, V>(fill));
                 past_end.push(match column.array_len {
@@ -84,7 +106,52 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
          reference.\n\nLanes `0..valid()` are real points; in the last pack of a space the \
          rest are tail lanes holding the fill value (see [`Lanes`](::dataspace::Lanes))."
     );
+    let as_output = if input.has_fixed() {
+        quote!()
+    } else {
+        let new_doc = format!(
+            "`V` points of [`{point}`] from one pack per field, all lanes real: \
+             what a kernel returns to make its results a [`{space}`]."
+        );
+        quote! {
+            #[automatically_derived]
+            impl<const V: usize> #lanes<V> where #bounds {
+                #[doc = #new_doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#new_args),*) -> Self {
+                    #lanes { #(#new_fields,)* __dataspace_valid: V }
+                }
+            }
+
+            #[automatically_derived]
+            impl<const V: usize> ::dataspace::Output<V> for #lanes<V> where #bounds {
+                type Result = #space;
+                type Block = #columns;
+
+                fn block(points: usize) -> #columns {
+                    #columns { #(#block_init,)* }
+                }
+
+                #[inline]
+                fn push(self, block: &mut #columns, valid: usize) {
+                    let valid = if valid < V { valid } else { V };
+                    #(#push)*
+                }
+
+                fn finish(blocks: #private::Vec<#columns>, len: usize) -> #space {
+                    let points = #private::padded_len(len);
+                    let mut all = #columns { #(#block_init,)* };
+                    for block in blocks {
+                        #(#append)*
+                    }
+                    #space::new(all).expect("every output column holds one value per point")
+                }
+            }
+        }
+    };
     quote! {
+        #as_output
+
         #[doc = #lanes_doc]
         #vis struct #lanes<#lt_def const V: usize> where #bounds {
             #(#fields,)*

@@ -1,0 +1,318 @@
+//! Runs a kernel over every point of a space: packs on SIMD lanes, blocks on
+//! rayon threads, results back in point order.
+
+use crate::collect::{Block, CollectOptions};
+use crate::error::ExecError;
+use crate::output::Output;
+use crate::space::{Lanes, PackedSpace, Space};
+use rayon::prelude::*;
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Blocks per thread when [`Executor::n_pmap`] is not set: enough for work
+/// stealing to even out blocks that finish at different times, few enough
+/// that each block is a long run of packs.
+const BLOCKS_PER_THREAD: usize = 4;
+
+/// Runs kernels over spaces: [`run`](Executor::run) on SIMD packs,
+/// [`map`](Executor::map) on single points.
+///
+/// Results come back in point order and are bit-identical for every thread
+/// count and number of blocks: each point's result depends only on its lanes.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::Executor;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..100).map(|i| i as f32).collect() })?;
+/// let squares: Vec<f32> = Executor::parallel().run::<8, _, _, _>(&space, |lanes: PLanes<8>| lanes.x * lanes.x)?;
+/// assert_eq!(squares[9], 81.0);
+/// let same = Executor::sequential().map(&space, |p: P| p.x * p.x)?;
+/// assert_eq!(squares, same);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Executor {
+    pool: Pool,
+    n_pmap: Option<usize>,
+}
+
+#[derive(Clone)]
+enum Pool {
+    /// rayon's global pool (or the pool the caller runs in).
+    Current,
+    /// The calling thread, blocks in order.
+    Sequential,
+    /// A pool of our own.
+    Owned(Arc<rayon::ThreadPool>),
+}
+
+impl core::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Pool::Current => f.write_str("Current"),
+            Pool::Sequential => f.write_str("Sequential"),
+            Pool::Owned(pool) => write!(f, "Owned({} threads)", pool.current_num_threads()),
+        }
+    }
+}
+
+/// What went wrong in one block.
+enum BlockError {
+    /// The kernel panicked on the pack (or point) starting at `point`.
+    Panicked { point: usize, message: String },
+    /// The block stopped early because an earlier block failed.
+    Skipped,
+}
+
+impl Executor {
+    /// Runs on rayon's global pool (all cores, unless `RAYON_NUM_THREADS` says otherwise).
+    pub fn parallel() -> Self {
+        Executor {
+            pool: Pool::Current,
+            n_pmap: None,
+        }
+    }
+
+    /// Runs on the calling thread, block after block: the same results as a
+    /// parallel run, for debugging and for callers that parallelise above.
+    pub fn sequential() -> Self {
+        Executor {
+            pool: Pool::Sequential,
+            n_pmap: None,
+        }
+    }
+
+    /// Runs on a dedicated pool of `threads` threads. More threads than cores
+    /// is allowed (they share the cores).
+    ///
+    /// # Errors
+    /// [`ExecError::NoThreads`] for 0; [`ExecError::Pool`] if the threads
+    /// cannot be started.
+    pub fn threads(self, threads: usize) -> Result<Self, ExecError> {
+        if threads == 0 {
+            return Err(ExecError::NoThreads);
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("dataspace-{i}"))
+            .build()
+            .map_err(|error| ExecError::Pool(error.to_string()))?;
+        Ok(Executor {
+            pool: Pool::Owned(Arc::new(pool)),
+            ..self
+        })
+    }
+
+    /// Splits the space into `n_pmap` blocks, one rayon task each (tvboptim's
+    /// `n_pmap`). Default: 4 blocks per thread. 0 is an error at run time.
+    pub fn n_pmap(self, n_pmap: usize) -> Self {
+        Executor {
+            n_pmap: Some(n_pmap),
+            ..self
+        }
+    }
+
+    /// The number of threads a run uses.
+    pub fn thread_count(&self) -> usize {
+        match &self.pool {
+            Pool::Current => rayon::current_num_threads(),
+            Pool::Sequential => 1,
+            Pool::Owned(pool) => pool.current_num_threads(),
+        }
+    }
+
+    fn blocks(&self) -> usize {
+        self.n_pmap
+            .unwrap_or(BLOCKS_PER_THREAD * self.thread_count())
+    }
+
+    /// Runs `kernel` on every pack of `V` points and returns its results in
+    /// point order, tail lanes dropped. Packs that hold no real point (the
+    /// trailing blocks of a small space) are not run.
+    ///
+    /// The kernel returns a pack (`f32x8`: results as `Vec<f32>`), an array of
+    /// packs (`[f32x8; K]`: `Vec<[f32; K]>`), or the lanes of another derived
+    /// struct without fixed fields (`SummaryLanes<V>`: a `SummarySpace`).
+    ///
+    /// # Errors
+    /// [`ExecError::KernelPanicked`] naming the first point of the first pack
+    /// (in point order) whose kernel call panicked, and the panic message; no
+    /// partial result. [`ExecError::Layout`] if `n_pmap` is 0.
+    pub fn run<const V: usize, S, K, O>(&self, space: &S, kernel: K) -> Result<O::Result, ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        K: Fn(S::Lanes<'_>) -> O + Sync,
+        O: Output<V>,
+    {
+        let options = CollectOptions {
+            n_pmap: self.blocks(),
+            fill: f64::NAN,
+        };
+        let layout = space.collect_with::<V>(options)?;
+        let first_failed = AtomicUsize::new(usize::MAX);
+        let run_block =
+            |block: Block<'_, S, V>| run_block::<V, S, K, O>(block, &kernel, &first_failed);
+        let blocks = self.in_pool(|| match self.pool {
+            Pool::Sequential => layout.blocks().map(run_block).collect::<Vec<_>>(),
+            _ => layout.par_blocks().map(run_block).collect::<Vec<_>>(),
+        });
+        Ok(O::finish(first_error(blocks)?, space.len()))
+    }
+
+    /// Runs `f` on every point (fixed fields cloned into each) and returns the
+    /// results in point order: the path for models that cannot be written
+    /// with packs, and the reference SIMD kernels are tested against.
+    ///
+    /// # Errors
+    /// [`ExecError::KernelPanicked`] naming the first point (in point order)
+    /// whose call panicked; [`ExecError::Layout`] if `n_pmap` is 0.
+    pub fn map<S, F, R>(&self, space: &S, f: F) -> Result<Vec<R>, ExecError>
+    where
+        S: Space + Sync,
+        F: Fn(S::Point) -> R + Sync,
+        R: Send,
+    {
+        let n_blocks = self.blocks();
+        if n_blocks == 0 {
+            return Err(crate::LayoutError::NoBlocks.into());
+        }
+        let len = space.len();
+        let per_block = len.div_ceil(n_blocks).max(1);
+        let first_failed = AtomicUsize::new(usize::MAX);
+        let run_range = |b: usize| {
+            let points = (b * per_block).min(len)..((b + 1) * per_block).min(len);
+            map_range(space, points, b, &f, &first_failed)
+        };
+        let blocks = self.in_pool(|| match self.pool {
+            Pool::Sequential => (0..n_blocks).map(run_range).collect::<Vec<_>>(),
+            _ => (0..n_blocks)
+                .into_par_iter()
+                .map(run_range)
+                .collect::<Vec<_>>(),
+        });
+        Ok(first_error(blocks)?.into_iter().flatten().collect())
+    }
+
+    fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Pool::Owned(pool) => pool.install(work),
+            Pool::Current | Pool::Sequential => work(),
+        }
+    }
+}
+
+/// One block of a SIMD run: the kernel on each pack that holds a real point.
+fn run_block<const V: usize, S, K, O>(
+    block: Block<'_, S, V>,
+    kernel: &K,
+    first_failed: &AtomicUsize,
+) -> Result<O::Block, BlockError>
+where
+    S: PackedSpace<V>,
+    K: Fn(S::Lanes<'_>) -> O,
+    O: Output<V>,
+{
+    let index = block.index();
+    let points = block.points();
+    let mut current = points.start;
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut out = O::block(points.len());
+        for (m, lanes) in block.iter().enumerate() {
+            let valid = lanes.valid();
+            if valid == 0 {
+                break; // the rest of the block is past N
+            }
+            if first_failed.load(Ordering::Relaxed) < index {
+                return None;
+            }
+            current = points.start + m * V;
+            kernel(lanes).push(&mut out, valid);
+        }
+        Some(out)
+    }));
+    settle(result, index, current, first_failed)
+}
+
+/// One block of a scalar run.
+fn map_range<S, F, R>(
+    space: &S,
+    points: core::ops::Range<usize>,
+    index: usize,
+    f: &F,
+    first_failed: &AtomicUsize,
+) -> Result<Vec<R>, BlockError>
+where
+    S: Space,
+    F: Fn(S::Point) -> R,
+{
+    let mut current = points.start;
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut out = Vec::with_capacity(points.len());
+        for i in points.clone() {
+            if first_failed.load(Ordering::Relaxed) < index {
+                return None;
+            }
+            current = i;
+            let point = space.get(i).expect("indices below len() have points");
+            out.push(f(point));
+        }
+        Some(out)
+    }));
+    settle(result, index, current, first_failed)
+}
+
+/// Turns a block's caught outcome into its result, recording a failure so
+/// later blocks can stop early.
+fn settle<T>(
+    result: std::thread::Result<Option<T>>,
+    index: usize,
+    point: usize,
+    first_failed: &AtomicUsize,
+) -> Result<T, BlockError> {
+    match result {
+        Ok(Some(out)) => Ok(out),
+        Ok(None) => Err(BlockError::Skipped),
+        Err(payload) => {
+            first_failed.fetch_min(index, Ordering::Relaxed);
+            Err(BlockError::Panicked {
+                point,
+                message: panic_message(payload),
+            })
+        }
+    }
+}
+
+/// The blocks' results in order, or the error of the first block that
+/// panicked. A skipped block always follows a panicked one, so the first
+/// error in block order is a panic.
+fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecError> {
+    let mut ok = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        match block {
+            Ok(out) => ok.push(out),
+            Err(BlockError::Panicked { point, message }) => {
+                return Err(ExecError::KernelPanicked { point, message })
+            }
+            Err(BlockError::Skipped) => {
+                unreachable!("a block is skipped only after an earlier block panicked")
+            }
+        }
+    }
+    Ok(ok)
+}
+
+fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => match payload.downcast::<&'static str>() {
+            Ok(message) => (*message).to_owned(),
+            Err(_) => "a panic with a non-string payload".to_owned(),
+        },
+    }
+}
