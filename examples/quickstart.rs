@@ -1,9 +1,12 @@
-//! A small space with free and fixed fields: N, a point, and the collected
-//! layout with its NaN tail lanes.
+//! A small space with free and fixed fields (N, a point, the collected layout
+//! with its NaN tail lanes), then a real sweep: 4,096 Montbrió–Pazó–Roxin
+//! models through the executor.
 //!
 //! ```text
 //! cargo run --release --example quickstart
 //! ```
+
+mod mpr;
 
 use dataspace::prelude::*;
 use nalgebra::DMatrix;
@@ -94,5 +97,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Err(error) = bad {
         println!("\nMprSpace::new with a short `j` column: {error}");
     }
+
+    sweep()
+}
+
+/// 4,096 MPR nodes (eta, J, Delta drawn from a seed), 1,000 Euler steps each,
+/// run on SIMD lanes and all cores; the output is the mean firing rate r over
+/// the last 500 steps.
+fn sweep() -> Result<(), Box<dyn std::error::Error>> {
+    let space = mpr::w1_space(4096, 1, mpr::W1_STEPS);
+    let executor = Executor::parallel();
+    let (seconds, rates) = mpr::median_seconds(5, || {
+        executor.run::<64, _, _, _>(&space, mpr::w1_kernel::<64>)
+    });
+    let rates = rates?;
+    let point_steps = (space.len() * mpr::W1_STEPS) as f64;
+    println!(
+        "\nMPR sweep: {} points x {} steps on {} threads, V = 64: {:.2} ms, {:.2e} point-steps/s",
+        space.len(),
+        mpr::W1_STEPS,
+        executor.thread_count(),
+        seconds * 1e3,
+        point_steps / seconds
+    );
+    let scalar = executor.map(&space, mpr::w1_scalar)?;
+    println!(
+        "max relative difference to the scalar kernel: {:.1e}",
+        mpr::max_rel_diff(&rates, &scalar)
+    );
+    println!(
+        "{:>6} {:>8} {:>8} {:>8} {:>8}",
+        "point", "eta", "J", "Delta", "mean r"
+    );
+    for i in [0, 1, 2, 1000, 2000, 4095] {
+        let p = space.get(i).expect("in range");
+        println!(
+            "{i:>6} {:>8.3} {:>8.3} {:>8.3} {:>8.4}",
+            p.eta, p.j, p.delta, rates[i]
+        );
+    }
+    let high = rates.iter().filter(|&&r| r > 0.5).count();
+    println!(
+        "{high} of {} points end in the high-activity state (mean r > 0.5)",
+        rates.len()
+    );
     Ok(())
 }
