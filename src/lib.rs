@@ -49,6 +49,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Running a model
+//!
+//! An [`Executor`] runs a kernel on every pack, blocks on rayon's threads,
+//! and returns the results in point order: [`Executor::run`] for kernels on
+//! packs (generic over `V`, with the arithmetic of [`FloatPack`]),
+//! [`Executor::map`] for plain per-point functions. Kernels may return a
+//! pack, an array of packs, or the lanes of another derived struct (see
+//! [`Output`]). For time-stepping models pick `V = 64` (`f32`): a
+//! [`Lockstep`] of four registers, whose independent instructions keep the
+//! FMA pipes busy.
+//!
 //! # Conventions
 //!
 //! - A **point** is one parameter set, one value of your struct; a space has
