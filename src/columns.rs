@@ -99,19 +99,26 @@ impl<T: Scalar, const K: usize> Columns<T, K> {
             let lanes = unsafe { &*column.as_ptr().add(start).cast::<[T; V]>() };
             <T::Pack as Pack<V>>::load(lanes)
         } else {
-            self.load_tail(c, start, f64::NAN)
+            self.load_tail(c, start, self.len, f64::NAN)
         }
     }
 
     /// The pack of points `start .. start + V` of column `c`, with `fill` in
-    /// every lane at or past N. `start` may be anything.
+    /// every lane at or past `end` or N. `start` may be anything.
     #[cold]
-    pub fn load_tail<const V: usize>(&self, c: usize, start: usize, fill: f64) -> T::Pack
+    pub fn load_tail<const V: usize>(
+        &self,
+        c: usize,
+        start: usize,
+        end: usize,
+        fill: f64,
+    ) -> T::Pack
     where
         T: Packable<V>,
     {
         let fill = T::from_fill(fill);
-        let real = self.column(c).get(start..).unwrap_or(&[]);
+        let column = self.column(c);
+        let real = column[..end.min(column.len())].get(start..).unwrap_or(&[]);
         let mut lanes = [fill; V];
         let n = real.len().min(V);
         lanes[..n].copy_from_slice(&real[..n]);
@@ -180,7 +187,7 @@ mod tests {
             .iter()
             .all(|x| x.is_nan()));
         assert_eq!(
-            columns.load_tail::<4>(0, 8, -1.0).to_array(),
+            columns.load_tail::<4>(0, 8, 10, -1.0).to_array(),
             [8.0, 9.0, -1.0, -1.0]
         );
     }

@@ -123,6 +123,113 @@ impl From<LayoutError> for ExecError {
     }
 }
 
+/// A range of points that is not inside `0..N`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeError {
+    /// First point asked for.
+    pub start: usize,
+    /// One past the last point asked for.
+    pub end: usize,
+    /// The number of points, N.
+    pub len: usize,
+}
+
+impl fmt::Display for RangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "points {}..{} are not inside a space of {} points",
+            self.start, self.end, self.len
+        )
+    }
+}
+
+impl std::error::Error for RangeError {}
+
+/// Axes that describe no design.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DesignError {
+    /// Zipped axes (lock-step) of different lengths: never truncated.
+    ZipLengths {
+        /// The axis whose length differs.
+        field: &'static str,
+        /// Its length.
+        len: usize,
+        /// The length of the first axis of its group.
+        expected: usize,
+        /// The first axis of its group.
+        expected_from: &'static str,
+    },
+    /// A random axis (`Axis::uniform`) in a grid design.
+    RandomAxisInGrid {
+        /// The field.
+        field: &'static str,
+    },
+    /// A values axis in a random design with neither 1 nor `points` values.
+    ValuesInRandomDesign {
+        /// The field.
+        field: &'static str,
+        /// Its number of values.
+        len: usize,
+        /// The design's number of points.
+        points: usize,
+    },
+    /// A group names a field the struct does not have as a free field.
+    UnknownField {
+        /// The name given.
+        field: String,
+    },
+    /// A free field is in more than one group.
+    DuplicateField {
+        /// The field.
+        field: &'static str,
+    },
+    /// A free field is in no group.
+    MissingField {
+        /// The field.
+        field: &'static str,
+    },
+    /// The product of the axis lengths overflows `usize`.
+    TooManyPoints,
+    /// A Sobol design beyond `sobol_burley`'s limits (2^16 points, 256 random fields).
+    SobolLimits {
+        /// Points asked for.
+        points: usize,
+        /// Random fields.
+        fields: usize,
+    },
+}
+
+impl fmt::Display for DesignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DesignError::ZipLengths { field, len, expected, expected_from } => write!(
+                f,
+                "zipped axes must have equal lengths: `{field}` has {len} values but `{expected_from}` has {expected}"
+            ),
+            DesignError::RandomAxisInGrid { field } => write!(
+                f,
+                "axis `{field}` is random (uniform) but the design is a grid: use a random design, or values/linspace"
+            ),
+            DesignError::ValuesInRandomDesign { field, len, points } => write!(
+                f,
+                "axis `{field}` has {len} values in a random design of {points} points: give 1 value or {points}"
+            ),
+            DesignError::UnknownField { field } => write!(f, "no free field `{field}` to group"),
+            DesignError::DuplicateField { field } => write!(f, "free field `{field}` is in more than one group"),
+            DesignError::MissingField { field } => write!(f, "free field `{field}` is in no group"),
+            DesignError::TooManyPoints => f.write_str("the product of the axis lengths overflows usize"),
+            DesignError::SobolLimits { points, fields } => write!(
+                f,
+                "a Sobol design has at most 65536 points and 256 random fields, asked for {points} points and {fields} fields"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DesignError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

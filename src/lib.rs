@@ -103,6 +103,7 @@ extern crate self as dataspace;
 
 mod collect;
 mod columns;
+mod design;
 mod error;
 mod executor;
 mod float;
@@ -116,7 +117,8 @@ mod space;
 pub mod __private;
 
 pub use collect::{Block, CollectOptions, Collected, Packs};
-pub use error::{ExecError, LayoutError, ShapeError};
+pub use design::{Axis, AxisScalar, Sampler, Slice};
+pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
 pub use executor::Executor;
 pub use float::{Float, FloatPack, F32, F64};
 pub use lockstep::Lockstep;

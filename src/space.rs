@@ -1,7 +1,8 @@
 //! The traits every space implements: points by index, and packs of lanes.
 
 use crate::collect::{CollectOptions, Collected};
-use crate::error::LayoutError;
+use crate::design::Slice;
+use crate::error::{LayoutError, RangeError};
 use core::iter::FusedIterator;
 
 /// N parameter sets (points) that can be read one at a time.
@@ -32,6 +33,20 @@ pub trait Space {
             front: 0,
             back: self.len(),
         }
+    }
+
+    /// Points `range` as a space of their own (for manual chunking), or an
+    /// error if the range reaches past N or ends before it starts.
+    fn slice(&self, range: core::ops::Range<usize>) -> Result<Slice<'_, Self>, RangeError> {
+        let len = self.len();
+        if range.start > range.end || range.end > len {
+            return Err(RangeError {
+                start: range.start,
+                end: range.end,
+                len,
+            });
+        }
+        Ok(Slice::new(self, range))
     }
 
     /// The space laid out as `(n_pmap, n_map, V)` packs of `V` lanes, with
@@ -72,10 +87,17 @@ pub trait PackedSpace<const V: usize>: Space {
     where
         Self: 'a;
 
-    /// Points `start .. start + V` as packs. Lanes at or past [`len`](Space::len)
-    /// hold `fill` (converted with [`Scalar::from_fill`](crate::Scalar::from_fill)),
-    /// so `start` may lie anywhere, even past the end.
-    fn load(&self, start: usize, fill: f64) -> Self::Lanes<'_>;
+    /// Points `start .. start + V` as packs. Lanes at or past `end` or past
+    /// [`len`](Space::len) hold `fill` (converted with
+    /// [`Scalar::from_fill`](crate::Scalar::from_fill)), so `start` and `end`
+    /// may be anything.
+    fn load_until(&self, start: usize, end: usize, fill: f64) -> Self::Lanes<'_>;
+
+    /// Points `start .. start + V` as packs, lanes past N holding `fill`.
+    #[inline(always)]
+    fn load(&self, start: usize, fill: f64) -> Self::Lanes<'_> {
+        self.load_until(start, self.len(), fill)
+    }
 }
 
 /// `V` consecutive points, one SIMD pack per free field.

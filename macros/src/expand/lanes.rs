@@ -86,14 +86,16 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                         #ident: ::core::array::from_fn(|k| self.#block.load::<V>(#offset + k, start))
                     });
                     tail.push(quote! {
-                        #ident: ::core::array::from_fn(|k| self.#block.load_tail::<V>(#offset + k, start, fill))
+                        #ident: ::core::array::from_fn(|k| self.#block.load_tail::<V>(#offset + k, start, end, fill))
                     });
                     lane.push(quote! {
                         #ident: ::core::array::from_fn(|i| ::dataspace::Pack::<V>::to_array(self.#ident[i])[k])
                     });
                 } else {
                     full.push(quote!(#ident: self.#block.load::<V>(#offset, start)));
-                    tail.push(quote!(#ident: self.#block.load_tail::<V>(#offset, start, fill)));
+                    tail.push(
+                        quote!(#ident: self.#block.load_tail::<V>(#offset, start, end, fill)),
+                    );
                     lane.push(quote!(#ident: ::dataspace::Pack::<V>::to_array(self.#ident)[k]));
                 }
             }
@@ -191,26 +193,27 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             type Lanes<'a> = #lanes<#lt_use V> where Self: 'a;
 
             #[inline(always)]
-            fn load(&self, start: usize, fill: f64) -> #lanes<#lt_elided V> {
+            fn load_until(&self, start: usize, end: usize, fill: f64) -> #lanes<#lt_elided V> {
                 let len = ::dataspace::Space::len(self);
+                let end = if end < len { end } else { len };
                 // Columns are padded with the default fill to a whole number of
                 // the widest packs, so every pack that starts at a multiple of V
                 // below N is a plain load, the tail pack too unless another fill
-                // was asked for.
-                if start.is_multiple_of(V) && start < len {
-                    let rest = len - start;
-                    if rest >= V || #private::is_default_fill(fill) {
+                // (or an earlier end) was asked for.
+                if start.is_multiple_of(V) && start < end {
+                    let rest = end - start;
+                    if rest >= V || (end == len && #private::is_default_fill(fill)) {
                         let valid = if rest >= V { V } else { rest };
                         return #lanes { #(#full,)* __dataspace_valid: valid };
                     }
                 }
-                if start >= len {
+                if start >= end {
                     // Whole packs of fill: the trailing blocks when N is small.
                     return #lanes { #(#past_end,)* __dataspace_valid: 0 };
                 }
                 #lanes {
                     #(#tail,)*
-                    __dataspace_valid: #private::valid_lanes::<V>(len, start),
+                    __dataspace_valid: #private::valid_lanes::<V>(end, start),
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Code generation: one module per generated item.
 
 mod columns;
+mod design;
 mod lanes;
 mod space;
 
@@ -24,6 +25,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut tokens = columns::expand(&input, &names);
     tokens.extend(space::expand(&input, &names));
     tokens.extend(lanes::expand(&input, &names));
+    tokens.extend(design::expand(&input, &names));
     Ok(tokens)
 }
 

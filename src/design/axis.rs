@@ -1,0 +1,199 @@
+//! The values one free field takes in a design.
+
+/// The values of one free field of a design: explicit values, an evenly
+/// spaced grid, a logarithmic grid, or random draws within bounds.
+///
+/// Grid axes have a length; a [`Design::product`](crate::Design) combines
+/// their lengths. Random axes ([`Axis::uniform`]) have none: they belong in
+/// random designs, where every point draws its own value.
+#[derive(Clone, Debug)]
+pub struct Axis<T> {
+    kind: Kind<T>,
+}
+
+#[derive(Clone, Debug)]
+enum Kind<T> {
+    Values(Vec<T>),
+    /// `n` values from `lo` to `hi` (both included), mapped through `map`.
+    Grid {
+        lo: f64,
+        hi: f64,
+        n: usize,
+        log: bool,
+        map: fn(f64) -> T,
+    },
+    /// One draw in `[lo, hi)` per point.
+    Uniform {
+        lo: f64,
+        hi: f64,
+        map: fn(f64) -> T,
+    },
+}
+
+/// A scalar an axis can interpolate: floats, and integers (rounded to nearest).
+pub trait AxisScalar: Copy {
+    /// `x` as this type: `as` for floats, rounded to nearest for integers.
+    fn from_f64(x: f64) -> Self;
+    /// This value as f64 (exact for every supported scalar).
+    fn to_f64(self) -> f64;
+}
+
+macro_rules! axis_scalars {
+    (float: $($f:ident),*; int: $($i:ident),*) => {
+        $(impl AxisScalar for $f {
+            fn from_f64(x: f64) -> Self { x as $f }
+            fn to_f64(self) -> f64 { self as f64 }
+        })*
+        $(impl AxisScalar for $i {
+            fn from_f64(x: f64) -> Self { x.round() as $i }
+            fn to_f64(self) -> f64 { self as f64 }
+        })*
+    };
+}
+axis_scalars!(float: f32, f64; int: i32, u32);
+
+impl<T> Axis<T> {
+    /// These values, in order.
+    pub fn values(values: impl Into<Vec<T>>) -> Self {
+        Axis {
+            kind: Kind::Values(values.into()),
+        }
+    }
+
+    /// One value: an axis of length 1 (a free field held constant).
+    pub fn value(value: T) -> Self {
+        Axis {
+            kind: Kind::Values(vec![value]),
+        }
+    }
+
+    /// The number of values, or `None` for a random axis.
+    pub fn len(&self) -> Option<usize> {
+        match &self.kind {
+            Kind::Values(values) => Some(values.len()),
+            Kind::Grid { n, .. } => Some(*n),
+            Kind::Uniform { .. } => None,
+        }
+    }
+
+    /// Whether the axis has no values (a design with it has no points).
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// Whether the axis draws random values.
+    pub fn is_random(&self) -> bool {
+        matches!(self.kind, Kind::Uniform { .. })
+    }
+
+    /// Value `k` of a grid axis (`k < len`), or for a random axis the value at
+    /// the unit-interval draw `u`.
+    #[doc(hidden)]
+    #[inline]
+    pub fn at(&self, k: usize, u: f64) -> T
+    where
+        T: Clone,
+    {
+        match &self.kind {
+            Kind::Values(values) => values[k].clone(),
+            Kind::Grid {
+                lo,
+                hi,
+                n,
+                log,
+                map,
+            } => {
+                let t = if *n <= 1 {
+                    0.0
+                } else {
+                    k as f64 / (*n - 1) as f64
+                };
+                // The last value is exactly `hi`, not lo + (hi - lo) * 1.
+                let x = if k + 1 == *n { *hi } else { lo + (hi - lo) * t };
+                map(if *log { 10f64.powf(x) } else { x })
+            }
+            Kind::Uniform { lo, hi, map } => map(lo + (hi - lo) * u),
+        }
+    }
+}
+
+impl<T: AxisScalar> Axis<T> {
+    /// `n` evenly spaced values from `lo` to `hi`, both included (numpy's
+    /// `linspace`). Integers are rounded to nearest.
+    pub fn linspace(lo: T, hi: T, n: usize) -> Self {
+        Axis {
+            kind: Kind::Grid {
+                lo: lo.to_f64(),
+                hi: hi.to_f64(),
+                n,
+                log: false,
+                map: T::from_f64,
+            },
+        }
+    }
+
+    /// `n` values from `10^lo_exp` to `10^hi_exp`, evenly spaced in the
+    /// exponent (numpy's `logspace`).
+    pub fn logspace(lo_exp: f64, hi_exp: f64, n: usize) -> Self {
+        Axis {
+            kind: Kind::Grid {
+                lo: lo_exp,
+                hi: hi_exp,
+                n,
+                log: true,
+                map: T::from_f64,
+            },
+        }
+    }
+
+    /// A random value per point, uniform in `[lo, hi)` (for random designs).
+    pub fn uniform(lo: T, hi: T) -> Self {
+        Axis {
+            kind: Kind::Uniform {
+                lo: lo.to_f64(),
+                hi: hi.to_f64(),
+                map: T::from_f64,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linspace_matches_numpy_and_ends_exactly_at_hi() {
+        let axis = Axis::<f64>::linspace(-6.0, -3.0, 4);
+        assert_eq!(axis.len(), Some(4));
+        let values: Vec<f64> = (0..4).map(|k| axis.at(k, 0.0)).collect();
+        assert_eq!(values, [-6.0, -5.0, -4.0, -3.0]);
+        let f = Axis::<f32>::linspace(0.0, 0.3, 4);
+        assert_eq!(f.at(3, 0.0), 0.3f32);
+        assert_eq!(Axis::<i32>::linspace(0, 10, 4).at(1, 0.0), 3); // 3.33 rounded
+        assert_eq!(Axis::<f32>::linspace(2.0, 5.0, 1).at(0, 0.0), 5.0);
+    }
+
+    #[test]
+    fn logspace_is_even_in_the_exponent() {
+        let axis = Axis::<f64>::logspace(-2.0, 1.0, 4);
+        let values: Vec<f64> = (0..4).map(|k| axis.at(k, 0.0)).collect();
+        assert_eq!(values, [0.01, 0.1, 1.0, 10.0]);
+    }
+
+    #[test]
+    fn uniform_maps_the_unit_interval_onto_the_bounds() {
+        let axis = Axis::<f32>::uniform(10.0, 20.0);
+        assert!(axis.is_random() && axis.len().is_none());
+        assert_eq!(axis.at(0, 0.0), 10.0);
+        assert_eq!(axis.at(0, 0.5), 15.0);
+    }
+
+    #[test]
+    fn values_are_returned_as_given() {
+        let axis = Axis::values([[0.1f32, -2.0], [0.2, -1.0]]);
+        assert_eq!(axis.len(), Some(2));
+        assert_eq!(axis.at(1, 0.0), [0.2, -1.0]);
+        assert!(Axis::<f32>::values(vec![]).is_empty());
+    }
+}

@@ -1,0 +1,67 @@
+//! A contiguous range of the points of any space or design.
+
+use crate::space::{PackedSpace, Space};
+use core::ops::Range;
+
+/// Points `range` of a space, itself a space (for manual chunking): made by
+/// [`Space::slice`](crate::Space::slice). Point `i` of the slice is point
+/// `range.start + i` of the space; nothing is copied.
+#[derive(Debug)]
+pub struct Slice<'a, S: ?Sized> {
+    space: &'a S,
+    start: usize,
+    len: usize,
+}
+
+impl<S: ?Sized> Clone for Slice<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: ?Sized> Copy for Slice<'_, S> {}
+
+impl<'a, S: ?Sized> Slice<'a, S> {
+    pub(crate) fn new(space: &'a S, range: Range<usize>) -> Self {
+        Slice {
+            space,
+            start: range.start,
+            len: range.end - range.start,
+        }
+    }
+
+    /// Where the slice starts in the space it was cut from.
+    pub fn offset(&self) -> usize {
+        self.start
+    }
+}
+
+impl<S: Space + ?Sized> Space for Slice<'_, S> {
+    type Point = S::Point;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, index: usize) -> Option<S::Point> {
+        if index < self.len {
+            self.space.get(self.start + index)
+        } else {
+            None
+        }
+    }
+}
+
+impl<S: PackedSpace<V> + ?Sized, const V: usize> PackedSpace<V> for Slice<'_, S> {
+    type Lanes<'b>
+        = S::Lanes<'b>
+    where
+        Self: 'b;
+
+    #[inline]
+    fn load_until(&self, start: usize, end: usize, fill: f64) -> S::Lanes<'_> {
+        // Past the slice, lanes hold fill even where the space has points.
+        let end = self.start + end.min(self.len);
+        self.space
+            .load_until(self.start.saturating_add(start), end, fill)
+    }
+}
