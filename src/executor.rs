@@ -144,10 +144,14 @@ impl Executor {
     /// [`ExecError::KernelPanicked`] naming the first point of the first pack
     /// (in point order) whose kernel call panicked, and the panic message; no
     /// partial result. [`ExecError::Layout`] if `n_pmap` is 0.
-    pub fn run<const V: usize, S, K, O>(&self, space: &S, kernel: K) -> Result<O::Result, ExecError>
+    pub fn run<'s, const V: usize, S, K, O>(
+        &self,
+        space: &'s S,
+        kernel: K,
+    ) -> Result<O::Result, ExecError>
     where
         S: PackedSpace<V> + Sync,
-        K: Fn(S::Lanes<'_>) -> O + Sync,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
         O: Output<V>,
     {
         let options = CollectOptions {
@@ -157,7 +161,7 @@ impl Executor {
         let layout = space.collect_with::<V>(options)?;
         let first_failed = AtomicUsize::new(usize::MAX);
         let run_block =
-            |block: Block<'_, S, V>| run_block::<V, S, K, O>(block, &kernel, &first_failed);
+            |block: Block<'s, S, V>| run_block::<V, S, K, O>(block, &kernel, &first_failed);
         let blocks = self.in_pool(|| match self.pool {
             Pool::Sequential => layout.blocks().map(run_block).collect::<Vec<_>>(),
             _ => layout.par_blocks().map(run_block).collect::<Vec<_>>(),
@@ -208,14 +212,14 @@ impl Executor {
 }
 
 /// One block of a SIMD run: the kernel on each pack that holds a real point.
-fn run_block<const V: usize, S, K, O>(
-    block: Block<'_, S, V>,
+fn run_block<'s, const V: usize, S, K, O>(
+    block: Block<'s, S, V>,
     kernel: &K,
     first_failed: &AtomicUsize,
 ) -> Result<O::Block, BlockError>
 where
     S: PackedSpace<V>,
-    K: Fn(S::Lanes<'_>) -> O,
+    K: Fn(S::Lanes<'s>) -> O,
     O: Output<V>,
 {
     let index = block.index();
