@@ -107,6 +107,7 @@ mod design;
 mod error;
 mod executor;
 mod float;
+pub mod io;
 mod lockstep;
 mod output;
 mod pack;

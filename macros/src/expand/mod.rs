@@ -2,6 +2,7 @@
 
 mod columns;
 mod design;
+mod io;
 mod lanes;
 mod space;
 
@@ -26,6 +27,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     tokens.extend(space::expand(&input, &names));
     tokens.extend(lanes::expand(&input, &names));
     tokens.extend(design::expand(&input, &names));
+    tokens.extend(io::expand(&input, &names));
     Ok(tokens)
 }
 
