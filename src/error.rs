@@ -93,6 +93,8 @@ pub enum ExecError {
     },
     /// The layout options were invalid (`n_pmap` = 0).
     Layout(LayoutError),
+    /// A streaming run's sink failed to write (the message of its error).
+    Sink(String),
 }
 
 impl fmt::Display for ExecError {
@@ -104,6 +106,7 @@ impl fmt::Display for ExecError {
                 write!(f, "the kernel panicked at point {point}: {message}")
             }
             ExecError::Layout(error) => error.fmt(f),
+            ExecError::Sink(error) => write!(f, "the sink failed: {error}"),
         }
     }
 }

@@ -2,9 +2,13 @@
 //! rayon threads, results back in point order.
 
 use crate::collect::{Block, CollectOptions};
+use crate::design::Slice;
 use crate::error::ExecError;
+use crate::io::Record;
 use crate::output::Output;
+use crate::progress::{Progress, Reporter};
 use crate::space::{Lanes, PackedSpace, Space};
+use crate::stream::Sink;
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -15,6 +19,9 @@ use std::sync::Arc;
 /// stealing to even out blocks that finish at different times, few enough
 /// that each block is a long run of packs.
 const BLOCKS_PER_THREAD: usize = 4;
+
+/// Packs per block in one window of a streaming run.
+const WINDOW_PACKS_PER_BLOCK: usize = 64;
 
 /// Runs kernels over spaces: [`run`](Executor::run) on SIMD packs,
 /// [`map`](Executor::map) on single points.
@@ -40,6 +47,7 @@ const BLOCKS_PER_THREAD: usize = 4;
 pub struct Executor {
     pool: Pool,
     n_pmap: Option<usize>,
+    progress: Progress,
 }
 
 #[derive(Clone)]
@@ -76,6 +84,7 @@ impl Executor {
         Executor {
             pool: Pool::Current,
             n_pmap: None,
+            progress: Progress::Off,
         }
     }
 
@@ -85,6 +94,7 @@ impl Executor {
         Executor {
             pool: Pool::Sequential,
             n_pmap: None,
+            progress: Progress::Off,
         }
     }
 
@@ -116,6 +126,23 @@ impl Executor {
             n_pmap: Some(n_pmap),
             ..self
         }
+    }
+
+    /// Reports progress as `progress` says (default: off, which counts nothing).
+    pub fn progress(self, progress: Progress) -> Self {
+        Executor { progress, ..self }
+    }
+
+    /// Calls `report(points done, points in the run)` after each block, from
+    /// the worker that ran it: for programs that report elsewhere than a terminal.
+    pub fn on_progress(self, report: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
+        self.progress(Progress::Callback(Arc::new(report)))
+    }
+
+    /// A progress bar on stderr with rate and ETA, drawn when stderr is a terminal.
+    #[cfg(feature = "progress")]
+    pub fn progress_bar(self) -> Self {
+        self.progress(Progress::Bar { forced: false })
     }
 
     /// The number of threads a run uses.
@@ -154,19 +181,89 @@ impl Executor {
         K: Fn(S::Lanes<'s>) -> O + Sync,
         O: Output<V>,
     {
+        let reporter = Reporter::new(&self.progress, 0, space.len());
+        let result = self.run_reporting::<V, S, K, O>(space, &kernel, &reporter);
+        reporter.finish();
+        result
+    }
+
+    /// [`run`](Executor::run), reporting each finished block to `reporter`.
+    pub(crate) fn run_reporting<'s, const V: usize, S, K, O>(
+        &self,
+        space: &'s S,
+        kernel: &K,
+        reporter: &Reporter,
+    ) -> Result<O::Result, ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V>,
+    {
         let options = CollectOptions {
             n_pmap: self.blocks(),
             fill: f64::NAN,
         };
         let layout = space.collect_with::<V>(options)?;
         let first_failed = AtomicUsize::new(usize::MAX);
-        let run_block =
-            |block: Block<'s, S, V>| run_block::<V, S, K, O>(block, &kernel, &first_failed);
+        let run_block = |block: Block<'s, S, V>| {
+            run_block::<V, S, K, O>(block, kernel, &first_failed, reporter)
+        };
         let blocks = self.in_pool(|| match self.pool {
             Pool::Sequential => layout.blocks().map(run_block).collect::<Vec<_>>(),
             _ => layout.par_blocks().map(run_block).collect::<Vec<_>>(),
         });
         Ok(O::finish(first_error(blocks)?, space.len()))
+    }
+
+    /// Runs `kernel` like [`run`](Executor::run) but hands the results to
+    /// `sink` window by window, in point order, beside each point's
+    /// parameters: memory stays bounded by a window (`n_pmap x 64` packs)
+    /// whatever the size of the space or design. The run starts after the
+    /// points the sink already holds ([`Sink::written`]), so an interrupted
+    /// run resumes where it stopped.
+    ///
+    /// # Errors
+    /// As [`run`](Executor::run), with the point counted from the start of
+    /// the space; [`ExecError::Sink`] if the sink fails. Windows before a
+    /// failure stay written.
+    pub fn run_into<'s, const V: usize, S, K, O, W>(
+        &self,
+        space: &'s S,
+        kernel: K,
+        sink: &mut W,
+    ) -> Result<(), ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        S::Point: Record,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V>,
+        W: Sink<O::Result>,
+    {
+        let len = space.len();
+        let window = self
+            .blocks()
+            .max(1)
+            .saturating_mul(WINDOW_PACKS_PER_BLOCK * V);
+        let mut start = sink.written().min(len);
+        let reporter = Reporter::new(&self.progress, start, len);
+        while start < len {
+            let end = start.saturating_add(window).min(len);
+            let slice = space.slice(start..end).expect("start < end <= len");
+            let out = self
+                .run_reporting::<V, Slice<'s, S>, K, O>(&slice, &kernel, &reporter)
+                .map_err(|error| match error {
+                    ExecError::KernelPanicked { point, message } => ExecError::KernelPanicked {
+                        point: point + start,
+                        message,
+                    },
+                    other => other,
+                })?;
+            sink.write(&slice, &out)
+                .map_err(|e| ExecError::Sink(e.to_string()))?;
+            start = end;
+        }
+        reporter.finish();
+        Ok(())
     }
 
     /// Runs `f` on every point (fixed fields cloned into each) and returns the
@@ -189,9 +286,13 @@ impl Executor {
         let len = space.len();
         let per_block = len.div_ceil(n_blocks).max(1);
         let first_failed = AtomicUsize::new(usize::MAX);
+        let reporter = Reporter::new(&self.progress, 0, len);
         let run_range = |b: usize| {
             let points = (b * per_block).min(len)..((b + 1) * per_block).min(len);
-            map_range(space, points, b, &f, &first_failed)
+            let done = points.len();
+            let out = map_range(space, points, b, &f, &first_failed);
+            reporter.advance(done);
+            out
         };
         let blocks = self.in_pool(|| match self.pool {
             Pool::Sequential => (0..n_blocks).map(run_range).collect::<Vec<_>>(),
@@ -200,6 +301,7 @@ impl Executor {
                 .map(run_range)
                 .collect::<Vec<_>>(),
         });
+        reporter.finish();
         Ok(first_error(blocks)?.into_iter().flatten().collect())
     }
 
@@ -216,6 +318,7 @@ fn run_block<'s, const V: usize, S, K, O>(
     block: Block<'s, S, V>,
     kernel: &K,
     first_failed: &AtomicUsize,
+    reporter: &Reporter,
 ) -> Result<O::Block, BlockError>
 where
     S: PackedSpace<V>,
@@ -240,6 +343,7 @@ where
         }
         Some(out)
     }));
+    reporter.advance(points.len());
     settle(result, index, current, first_failed)
 }
 

@@ -285,12 +285,27 @@ fn check_rows(tables: &[&dyn Table]) -> Result<usize, IoError> {
 /// Writes tables side by side as CSV: one header line, one line per row.
 /// Values are written so that they read back bit for bit (NaN, inf included).
 pub fn write_csv<W: Write>(writer: W, tables: &[&dyn Table]) -> Result<(), IoError> {
+    write_csv_lines(writer, tables, true)
+}
+
+/// [`write_csv`] without the header line: rows to append to a file that has one.
+pub fn write_csv_rows<W: Write>(writer: W, tables: &[&dyn Table]) -> Result<(), IoError> {
+    write_csv_lines(writer, tables, false)
+}
+
+fn write_csv_lines<W: Write>(
+    writer: W,
+    tables: &[&dyn Table],
+    header: bool,
+) -> Result<(), IoError> {
     let rows = check_rows(tables)?;
     let mut csv = csv::Writer::from_writer(writer);
-    let header: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
-    csv.write_record(&header).map_err(csv_error)?;
-    let mut cells = Vec::with_capacity(header.len());
-    let mut text = Vec::with_capacity(header.len());
+    let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
+    if header {
+        csv.write_record(&names).map_err(csv_error)?;
+    }
+    let mut cells = Vec::with_capacity(names.len());
+    let mut text = Vec::with_capacity(names.len());
     for i in 0..rows {
         cells.clear();
         for table in tables {

@@ -111,7 +111,9 @@ pub mod io;
 mod lockstep;
 mod output;
 mod pack;
+mod progress;
 mod space;
+mod stream;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -125,7 +127,9 @@ pub use float::{Float, FloatPack, F32, F64};
 pub use lockstep::Lockstep;
 pub use output::Output;
 pub use pack::{Pack, Packable, Scalar};
+pub use progress::Progress;
 pub use space::{Lanes, PackedSpace, Points, Space};
+pub use stream::{CsvSink, Sink};
 
 /// The SIMD crate the packs come from, for its arithmetic and the pack types
 /// not in the [`prelude`].

@@ -51,14 +51,16 @@ impl<S: Space + ?Sized> Space for Slice<'_, S> {
     }
 }
 
-impl<S: PackedSpace<V> + ?Sized, const V: usize> PackedSpace<V> for Slice<'_, S> {
+impl<'a, S: PackedSpace<V> + ?Sized, const V: usize> PackedSpace<V> for Slice<'a, S> {
+    /// The space's own lanes, borrowing from the space (not from the slice), so
+    /// a kernel for the space runs on its slices unchanged.
     type Lanes<'b>
-        = S::Lanes<'b>
+        = S::Lanes<'a>
     where
         Self: 'b;
 
     #[inline]
-    fn load_until(&self, start: usize, end: usize, fill: f64) -> S::Lanes<'_> {
+    fn load_until(&self, start: usize, end: usize, fill: f64) -> S::Lanes<'a> {
         // Past the slice, lanes hold fill even where the space has points.
         let end = self.start + end.min(self.len);
         self.space
