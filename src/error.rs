@@ -95,6 +95,15 @@ pub enum ExecError {
     Layout(LayoutError),
     /// A streaming run's sink failed to write (the message of its error).
     Sink(String),
+    /// A run over MPI ranks failed on `rank` (reported on every rank).
+    RankFailed {
+        /// The rank whose shard held the first failing point.
+        rank: usize,
+        /// The first failing point, counted from the start of the space.
+        point: usize,
+        /// The panic message (on the failing rank; a pointer to it elsewhere).
+        message: String,
+    },
 }
 
 impl fmt::Display for ExecError {
@@ -107,6 +116,16 @@ impl fmt::Display for ExecError {
             }
             ExecError::Layout(error) => error.fmt(f),
             ExecError::Sink(error) => write!(f, "the sink failed: {error}"),
+            ExecError::RankFailed {
+                rank,
+                point,
+                message,
+            } => {
+                write!(
+                    f,
+                    "the kernel failed on rank {rank} at point {point}: {message}"
+                )
+            }
         }
     }
 }

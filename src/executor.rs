@@ -240,10 +240,7 @@ impl Executor {
         W: Sink<O::Result>,
     {
         let len = space.len();
-        let window = self
-            .blocks()
-            .max(1)
-            .saturating_mul(WINDOW_PACKS_PER_BLOCK * V);
+        let window = self.window_points::<V>();
         let mut start = sink.written().min(len);
         let reporter = Reporter::new(&self.progress, start, len);
         while start < len {
@@ -303,6 +300,13 @@ impl Executor {
         });
         reporter.finish();
         Ok(first_error(blocks)?.into_iter().flatten().collect())
+    }
+
+    /// Points per window of a streaming run: `n_pmap x 64` packs.
+    pub(crate) fn window_points<const V: usize>(&self) -> usize {
+        self.blocks()
+            .max(1)
+            .saturating_mul(WINDOW_PACKS_PER_BLOCK * V)
     }
 
     fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {

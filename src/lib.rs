@@ -109,9 +109,12 @@ mod executor;
 mod float;
 pub mod io;
 mod lockstep;
+#[cfg(feature = "mpi")]
+pub mod mpi;
 mod output;
 mod pack;
 mod progress;
+pub mod shard;
 mod space;
 mod stream;
 

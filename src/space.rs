@@ -49,6 +49,17 @@ pub trait Space {
         Ok(Slice::new(self, range))
     }
 
+    /// Shard `index` of `count` (for job arrays): a contiguous slice, the
+    /// shards in index order covering every point, their sizes balanced to
+    /// within 64 points (so each starts on a boundary of the widest packs).
+    /// An `index` past the last shard gives an empty slice.
+    fn shard(&self, index: usize, count: usize) -> Slice<'_, Self> {
+        Slice::new(
+            self,
+            crate::shard::shard_range(self.len(), crate::columns::PADDING, index, count),
+        )
+    }
+
     /// The space laid out as `(n_pmap, n_map, V)` packs of `V` lanes, with
     /// `n_pmap` = rayon's thread count and NaN (0 for integers) in tail lanes.
     ///

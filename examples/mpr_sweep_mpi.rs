@@ -1,0 +1,110 @@
+//! W1 over MPI ranks: each rank runs its shard of the points with its own
+//! rayon pool, rank 0 gathers the results in point order.
+//!
+//! ```text
+//! cargo build --release --features mpi --example mpr_sweep_mpi
+//! mpirun -np 2 target/release/examples/mpr_sweep_mpi
+//! ```
+//!
+//! Options (used by the tests): `--points N --steps T` (seeded inputs; the
+//! default is W1, on the peers' inputs when present), `--expect-ranks R`
+//! (fail unless the job has R ranks: a binary launched by another MPI's
+//! `mpirun` runs as R one-rank jobs), `--out FILE` (rank 0 writes the
+//! results as raw little-endian f32), `--csv FILE` (stream inputs and results
+//! to a CSV file through rank 0), `--panic-at I` (the kernel panics on the
+//! pack holding point I), `--runs K` (time K runs).
+
+mod mpr;
+
+use dataspace::mpi::{mpi, MpiExecutor};
+use dataspace::prelude::*;
+use dataspace::CsvSink;
+use mpi::traits::*;
+use mpr::*;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn main() {
+    let universe = mpi::initialize().expect("MPI initialises once");
+    let executor = MpiExecutor::new(universe.world(), Executor::parallel());
+    let (rank, size) = (executor.rank(), executor.size());
+    if let Some(expected) = arg("--expect-ranks").and_then(|r| r.parse::<usize>().ok()) {
+        if size != expected {
+            eprintln!("rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)");
+            std::process::exit(3);
+        }
+    }
+    let steps = arg("--steps")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(W1_STEPS);
+    let space = match (arg("--points").and_then(|n| n.parse().ok()), peers_dir()) {
+        (Some(n), _) => w1_space(n, 7, steps),
+        (None, Some(dir)) => w1_peers_space(&dir).expect("the peers' W1 inputs"),
+        (None, None) => w1_space(W1_POINTS, 20240601, steps),
+    };
+    let panic_at: Option<usize> = arg("--panic-at").and_then(|p| p.parse().ok());
+    let kernel = |lanes: MprLanes<'_, 64>| {
+        if let Some(p) = panic_at {
+            // Point p's eta, unique among seeded draws.
+            let target = space.get(p).map(|q| q.eta);
+            assert!(
+                !lanes.eta.to_array().iter().any(|&e| Some(e) == target),
+                "kernel failed on purpose"
+            );
+        }
+        w1_kernel::<64>(lanes)
+    };
+
+    if let Some(csv) = arg("--csv") {
+        let mut sink =
+            (rank == 0).then(|| CsvSink::open(&csv, "mean_r").expect("the CSV file opens"));
+        match executor.run_into::<64, _, _, _, _, _>(&space, kernel, sink.as_mut()) {
+            Ok(()) => {}
+            Err(error) => {
+                eprintln!("rank {rank}: {error}");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
+
+    let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(1);
+    let mut times = Vec::new();
+    let mut results = None;
+    for _ in 0..runs {
+        executor.world().barrier();
+        let start = std::time::Instant::now();
+        match executor.run::<64, _, _, _, f32>(&space, kernel) {
+            Ok(out) => results = out,
+            Err(error) => {
+                eprintln!("rank {rank}: {error}");
+                std::process::exit(2);
+            }
+        }
+        times.push(start.elapsed().as_secs_f64());
+    }
+    if let Some(results) = results {
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        println!(
+            "W1 over {size} ranks x {} threads: {} points x {steps} steps, median {:.2} ms of {runs}, {:.3e} point-steps/s",
+            executor_threads(),
+            space.len(),
+            median * 1e3,
+            (space.len() * steps) as f64 / median
+        );
+        if let Some(out) = arg("--out") {
+            let bytes: Vec<u8> = results.iter().flat_map(|x| x.to_le_bytes()).collect();
+            std::fs::write(out, bytes).expect("the output file is writable");
+        }
+    }
+}
+
+fn executor_threads() -> usize {
+    Executor::parallel().thread_count()
+}

@@ -1,0 +1,198 @@
+//! The same sweep over MPI ranks (feature `mpi`, rsmpi over the system's MPI).
+//!
+//! Each rank takes a contiguous shard of the points ([`shard_range`], from
+//! rank and size alone, balanced to within one pack), runs it with its own
+//! [`Executor`], and rank 0 gathers the results in point order (a
+//! variable-count gather). Before the gather every rank learns, with one
+//! reduction, whether any rank failed, so a failure ends the run on every
+//! rank with the same error: never a hang, never a partial result.
+
+use crate::error::ExecError;
+use crate::executor::Executor;
+use crate::io::{Record, Table};
+use crate::output::Output;
+use crate::shard::shard_range;
+use crate::space::PackedSpace;
+use crate::stream::Sink;
+use ::mpi::collective::SystemOperation;
+use ::mpi::datatype::{Equivalence, PartitionMut};
+use ::mpi::topology::SimpleCommunicator;
+use ::mpi::traits::*;
+use ::mpi::Count;
+
+pub use ::mpi;
+
+/// Runs kernels over the ranks of an MPI communicator (usually the world).
+///
+/// Every rank calls the same methods with the same space (for designs: the
+/// same axes; no rank materialises another rank's points); rank 0 gets the
+/// results. The kernel API is [`Executor::run`]'s; results must be one
+/// scalar per point (`Vec<f32>`, `Vec<f64>`, `Vec<i32>` or `Vec<u32>`).
+pub struct MpiExecutor {
+    world: SimpleCommunicator,
+    local: Executor,
+}
+
+impl MpiExecutor {
+    /// Runs this rank's shard with `local` (its own rayon pool by default:
+    /// `Executor::parallel()` uses the threads rayon sees on this rank).
+    pub fn new(world: SimpleCommunicator, local: Executor) -> Self {
+        MpiExecutor { world, local }
+    }
+
+    /// This rank.
+    pub fn rank(&self) -> usize {
+        self.world.rank() as usize
+    }
+
+    /// The number of ranks.
+    pub fn size(&self) -> usize {
+        self.world.size() as usize
+    }
+
+    /// The communicator.
+    pub fn world(&self) -> &SimpleCommunicator {
+        &self.world
+    }
+
+    /// Runs `kernel` over every point; rank 0 gets `Some(results)` in point
+    /// order, the other ranks `None`. Bit-identical to a single-process
+    /// [`Executor::run`] of the same build.
+    ///
+    /// # Errors
+    /// On every rank: [`ExecError::RankFailed`] naming the rank and the first
+    /// failing point if a kernel panicked (or a run failed) on any rank.
+    pub fn run<'s, const V: usize, S, K, O, T>(
+        &self,
+        space: &'s S,
+        kernel: K,
+    ) -> Result<Option<Vec<T>>, ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V, Result = Vec<T>>,
+        T: Equivalence + Copy + Default,
+    {
+        self.run_range::<V, S, K, O, T>(space, 0..space.len(), &kernel)
+    }
+
+    /// Runs points `range` of `space`: this rank's shard of it, then the
+    /// failure check and the gather to rank 0.
+    fn run_range<'s, const V: usize, S, K, O, T>(
+        &self,
+        space: &'s S,
+        range: core::ops::Range<usize>,
+        kernel: &K,
+    ) -> Result<Option<Vec<T>>, ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V, Result = Vec<T>>,
+        T: Equivalence + Copy + Default,
+    {
+        let (rank, size, len) = (self.rank(), self.size(), range.len());
+        if len > Count::MAX as usize {
+            return Err(ExecError::Pool(format!(
+                "an MPI gather holds at most {} results, asked for {len}",
+                Count::MAX
+            )));
+        }
+        let mine = shard_range(len, V, rank, size);
+        let offset = range.start + mine.start;
+        let slice = space
+            .slice(offset..offset + mine.len())
+            .expect("a shard lies inside the range");
+        let local = self.local.run::<V, _, _, _>(&slice, kernel);
+
+        // Every rank learns the first failing point (u64::MAX: none).
+        let my_failure = match &local {
+            Ok(_) => u64::MAX,
+            Err(ExecError::KernelPanicked { point, .. }) => (offset + point) as u64,
+            Err(_) => offset as u64,
+        };
+        let mut first_failure = u64::MAX;
+        self.world
+            .all_reduce_into(&my_failure, &mut first_failure, SystemOperation::min());
+        if first_failure != u64::MAX {
+            let point = first_failure as usize;
+            let failing = (0..size)
+                .find(|&r| {
+                    let shard = shard_range(len, V, r, size);
+                    (range.start + shard.start..range.start + shard.end).contains(&point)
+                })
+                .unwrap_or(rank);
+            let message = match local {
+                Err(ExecError::KernelPanicked { message, .. }) if failing == rank => message,
+                Err(error) if failing == rank => error.to_string(),
+                _ => format!(
+                    "the kernel failed on rank {failing} (its message is in that rank's error)"
+                ),
+            };
+            return Err(ExecError::RankFailed {
+                rank: failing,
+                point,
+                message,
+            });
+        }
+        let local = local.expect("no rank failed");
+
+        let root = self.world.process_at_rank(0);
+        if rank == 0 {
+            let counts: Vec<Count> = (0..size)
+                .map(|r| shard_range(len, V, r, size).len() as Count)
+                .collect();
+            let displs: Vec<Count> = (0..size)
+                .map(|r| shard_range(len, V, r, size).start as Count)
+                .collect();
+            let mut all = vec![T::default(); len];
+            {
+                let mut partition = PartitionMut::new(&mut all[..], counts, &displs[..]);
+                root.gather_varcount_into_root(&local[..], &mut partition);
+            }
+            Ok(Some(all))
+        } else {
+            root.gather_varcount_into(&local[..]);
+            Ok(None)
+        }
+    }
+
+    /// Runs `kernel` window by window (as [`Executor::run_into`]): each
+    /// window is shared out over the ranks, gathered to rank 0, and rank 0
+    /// appends the window's parameters and results to `sink` (pass `Some`
+    /// on rank 0, `None` elsewhere). The file equals a single-process
+    /// `run_into`'s byte for byte, and an interrupted run resumes from it.
+    pub fn run_into<'s, const V: usize, S, K, O, T, W>(
+        &self,
+        space: &'s S,
+        kernel: K,
+        sink: Option<&mut W>,
+    ) -> Result<(), ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        S::Point: Record,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V, Result = Vec<T>>,
+        T: Equivalence + Copy + Default + crate::io::Cells,
+        W: Sink<Vec<T>>,
+    {
+        let len = space.len();
+        let mut start = sink.as_ref().map_or(0, |s| s.written().min(len)) as u64;
+        self.world.process_at_rank(0).broadcast_into(&mut start);
+        let window = self.local.window_points::<V>().saturating_mul(self.size());
+        let mut sink = sink;
+        let mut start = start as usize;
+        while start < len {
+            let end = start.saturating_add(window).min(len);
+            let results = self.run_range::<V, S, K, O, T>(space, start..end, &kernel)?;
+            if let (Some(results), Some(sink)) = (results, sink.as_deref_mut()) {
+                let inputs = space
+                    .slice(start..end)
+                    .expect("a window lies inside the space");
+                sink.write(&inputs as &dyn Table, &results)
+                    .map_err(|e| ExecError::Sink(e.to_string()))?;
+            }
+            start = end;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! The MPI executor, launched with `mpirun` (feature `mpi`): gathered results
+//! equal a single-process run bit for bit, failures end every rank, the file
+//! sink writes the same bytes. Needs OpenMPI's `mpirun` on PATH.
+#![cfg(feature = "mpi")]
+
+#[path = "../examples/mpr/mod.rs"]
+mod mpr;
+
+use dataspace::io::{write_csv, Column};
+use dataspace::prelude::*;
+use mpr::*;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The example binary cargo built beside this test.
+fn program() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    dir.join("examples").join("mpr_sweep_mpi")
+}
+
+/// `mpirun -np ranks program args`, as root, on loopback and shared memory,
+/// oversubscribed if need be; killed after 60 s (a hang is a failure).
+fn mpirun(ranks: usize, args: &[&str]) -> Output {
+    let mut child = Command::new("mpirun")
+        .args(["-np", &ranks.to_string()])
+        .arg(program())
+        .args(["--expect-ranks", &ranks.to_string()])
+        .args(args)
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .env("OMPI_MCA_btl", "self,vader")
+        .env("OMPI_MCA_oob_tcp_if_include", "lo")
+        .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mpirun is on PATH (apt-get install openmpi-bin libopenmpi-dev)");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("mpirun -np {ranks} {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("dataspace-mpi-{}-{name}", std::process::id()))
+}
+
+fn read(path: &PathBuf) -> Vec<u32> {
+    read_f32(path)
+        .unwrap()
+        .into_iter()
+        .map(f32::to_bits)
+        .collect()
+}
+
+#[test]
+fn gathered_results_equal_a_single_process_run_bit_for_bit() {
+    let steps = 200;
+    for (ranks, n) in [(2, 65_536), (2, 1001), (3, 1001), (3, 1), (2, 0), (3, 200)] {
+        let out = temp(&format!("r{ranks}-n{n}.f32"));
+        let run = mpirun(
+            ranks,
+            &[
+                "--points",
+                &n.to_string(),
+                "--steps",
+                &steps.to_string(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            run.status.success(),
+            "{ranks} ranks, N = {n}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let single = Executor::parallel()
+            .run::<64, _, _, _>(&w1_space(n, 7, steps), w1_kernel::<64>)
+            .unwrap();
+        let single: Vec<u32> = single.iter().map(|x| x.to_bits()).collect();
+        assert_eq!(read(&out), single, "{ranks} ranks, N = {n}");
+        std::fs::remove_file(&out).unwrap();
+    }
+}
+
+#[test]
+fn a_panic_on_one_rank_ends_the_job_on_every_rank() {
+    let run = mpirun(
+        2,
+        &["--points", "5000", "--steps", "50", "--panic-at", "4000"],
+    );
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    // Both ranks report the same failure: rank 1 holds point 4000's pack.
+    assert_eq!(
+        stderr
+            .matches("the kernel failed on rank 1 at point 3968")
+            .count(),
+        2,
+        "{stderr}"
+    );
+    assert!(stderr.contains("kernel failed on purpose"), "{stderr}");
+}
+
+#[test]
+fn the_csv_written_through_rank_0_equals_a_single_process_file() {
+    let (n, steps) = (3000, 50);
+    let file = temp("sweep.csv");
+    let _ = std::fs::remove_file(&file);
+    let run = mpirun(
+        3,
+        &[
+            "--points",
+            &n.to_string(),
+            "--steps",
+            &steps.to_string(),
+            "--csv",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let space = w1_space(n, 7, steps);
+    let results = Executor::parallel()
+        .run::<64, _, _, _>(&space, w1_kernel::<64>)
+        .unwrap();
+    let mut expected = Vec::new();
+    write_csv(&mut expected, &[&space, &Column::new("mean_r", &results)]).unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    // Cut it and resume over 2 ranks: the same bytes.
+    std::fs::write(&file, &expected[..expected.len() * 2 / 3]).unwrap();
+    let run = mpirun(
+        2,
+        &[
+            "--points",
+            &n.to_string(),
+            "--steps",
+            &steps.to_string(),
+            "--csv",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    std::fs::remove_file(&file).unwrap();
+}
