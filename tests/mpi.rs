@@ -52,7 +52,7 @@ fn temp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("dataspace-mpi-{}-{name}", std::process::id()))
 }
 
-fn read(path: &PathBuf) -> Vec<u32> {
+fn read(path: &std::path::Path) -> Vec<u32> {
     read_f32(path)
         .unwrap()
         .into_iter()

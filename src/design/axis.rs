@@ -3,7 +3,7 @@
 /// The values of one free field of a design: explicit values, an evenly
 /// spaced grid, a logarithmic grid, or random draws within bounds.
 ///
-/// Grid axes have a length; a [`Design::product`](crate::Design) combines
+/// Grid axes have a length; a product design (`XDesign::product`) combines
 /// their lengths. Random axes ([`Axis::uniform`]) have none: they belong in
 /// random designs, where every point draws its own value.
 #[derive(Clone, Debug)]
