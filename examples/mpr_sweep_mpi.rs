@@ -12,7 +12,8 @@
 //! `mpirun` runs as R one-rank jobs), `--out FILE` (rank 0 writes the
 //! results as raw little-endian f32), `--csv FILE` (stream inputs and results
 //! to a CSV file through rank 0), `--panic-at I` (the kernel panics on the
-//! pack holding point I), `--runs K` (time K runs).
+//! pack holding point I), `--runs K` (time K runs), `--gather-bench N` (time
+//! the gather of N results alone).
 
 mod mpr;
 
@@ -38,6 +39,27 @@ fn main() {
             eprintln!("rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)");
             std::process::exit(3);
         }
+    }
+    if let Some(n) = arg("--gather-bench").and_then(|n| n.parse::<usize>().ok()) {
+        // Times the gather alone: each rank sends its shard of n f32 results.
+        let local = vec![1.0f32; dataspace::shard::shard_range(n, 64, rank, size).len()];
+        let mut times = Vec::new();
+        for _ in 0..9 {
+            executor.world().barrier();
+            let start = std::time::Instant::now();
+            let all = executor.gather(n, 64, &local);
+            executor.world().barrier();
+            times.push(start.elapsed().as_secs_f64());
+            assert!(all.is_none_or(|all| all.len() == n));
+        }
+        times.sort_by(f64::total_cmp);
+        if rank == 0 {
+            println!(
+                "gather of {n} f32 results over {size} ranks: median {:.2} ms of 9",
+                times[4] * 1e3
+            );
+        }
+        return;
     }
     let steps = arg("--steps")
         .and_then(|s| s.parse().ok())

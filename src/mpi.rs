@@ -136,23 +136,47 @@ impl MpiExecutor {
         }
         let local = local.expect("no rank failed");
 
+        Ok(self.gather::<T>(len, V, &local))
+    }
+
+    /// Gathers each rank's results for its shard of `len` points (shards of
+    /// [`shard_range`] with `lanes`) to rank 0, in point order: `Some(all)` on
+    /// rank 0, `None` elsewhere. Every rank must call it.
+    ///
+    /// # Panics
+    /// If `local` is not this rank's shard length, or `len` exceeds `i32::MAX`
+    /// (MPI counts): callers check both.
+    pub fn gather<T: Equivalence + Copy + Default>(
+        &self,
+        len: usize,
+        lanes: usize,
+        local: &[T],
+    ) -> Option<Vec<T>> {
+        let (rank, size) = (self.rank(), self.size());
+        assert_eq!(
+            local.len(),
+            shard_range(len, lanes, rank, size).len(),
+            "a rank gathers its own shard"
+        );
         let root = self.world.process_at_rank(0);
         if rank == 0 {
-            let counts: Vec<Count> = (0..size)
-                .map(|r| shard_range(len, V, r, size).len() as Count)
+            let shards = (0..size).map(|r| shard_range(len, lanes, r, size));
+            let counts: Vec<Count> = shards
+                .clone()
+                .map(|s| Count::try_from(s.len()).expect("checked"))
                 .collect();
-            let displs: Vec<Count> = (0..size)
-                .map(|r| shard_range(len, V, r, size).start as Count)
+            let displs: Vec<Count> = shards
+                .map(|s| Count::try_from(s.start).expect("checked"))
                 .collect();
             let mut all = vec![T::default(); len];
             {
                 let mut partition = PartitionMut::new(&mut all[..], counts, &displs[..]);
-                root.gather_varcount_into_root(&local[..], &mut partition);
+                root.gather_varcount_into_root(local, &mut partition);
             }
-            Ok(Some(all))
+            Some(all)
         } else {
-            root.gather_varcount_into(&local[..]);
-            Ok(None)
+            root.gather_varcount_into(local);
+            None
         }
     }
 
