@@ -13,7 +13,8 @@
 //! results as raw little-endian f32), `--csv FILE` (stream inputs and results
 //! to a CSV file through rank 0), `--panic-at I` (the kernel panics on the
 //! pack holding point I), `--runs K` (time K runs), `--gather-bench N` (time
-//! the gather of N results alone).
+//! the gather of N results alone), `--errors PREFIX` (each rank writes its
+//! error to `PREFIX.rank-<r>`).
 
 mod mpr;
 
@@ -28,6 +29,17 @@ fn arg(name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// Reports a failed run on this rank (stderr, and `--errors PREFIX.rank-<r>`
+/// when asked: the ranks' stderr lines may interleave) and exits with 2.
+fn fail(rank: usize, error: &dataspace::ExecError) -> ! {
+    let line = format!("rank {rank}: {error}\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    if let Some(prefix) = arg("--errors") {
+        let _ = std::fs::write(format!("{prefix}.rank-{rank}"), line);
+    }
+    std::process::exit(2);
 }
 
 fn main() {
@@ -87,10 +99,7 @@ fn main() {
             (rank == 0).then(|| CsvSink::open(&csv, "mean_r").expect("the CSV file opens"));
         match executor.run_into::<64, _, _, _, _, _>(&space, kernel, sink.as_mut()) {
             Ok(()) => {}
-            Err(error) => {
-                eprintln!("rank {rank}: {error}");
-                std::process::exit(2);
-            }
+            Err(error) => fail(rank, &error),
         }
         return;
     }
@@ -103,10 +112,7 @@ fn main() {
         let start = std::time::Instant::now();
         match executor.run::<64, _, _, _, f32>(&space, kernel) {
             Ok(out) => results = out,
-            Err(error) => {
-                eprintln!("rank {rank}: {error}");
-                std::process::exit(2);
-            }
+            Err(error) => fail(rank, &error),
         }
         times.push(start.elapsed().as_secs_f64());
     }
