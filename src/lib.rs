@@ -196,7 +196,7 @@ pub mod prelude {
     };
 }
 
-/// The README's example, compiled and run as a doctest.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests (one uses the progress bar).
+#[cfg(all(doctest, feature = "progress"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeExample;
