@@ -131,10 +131,11 @@ pub fn w1_scalar(point: Mpr) -> f32 {
 const ROW_BLOCK: usize = 4;
 
 /// W2 on `V` points: mean r over nodes and the last `steps / 2` steps.
-/// Choose `V = 64`: four AVX-512 registers per pack, so the coupling loop,
-/// 4 rows of W at a time, keeps 16 independent accumulators and loads each
-/// `r_j` once per 16 FMAs (measured 5-10 % faster than `V = 32`, whose state
-/// of 68 nodes fits in L1 but whose 8 accumulators are fewer).
+/// `V = 64` (four AVX-512 registers per pack: the coupling loop, 4 rows of W
+/// at a time, keeps 16 independent accumulators) and `V = 32` (8
+/// accumulators, but the state of 68 nodes fits in L1) measure within run-to-run
+/// noise of each other on the reference machine (BENCHMARKS.md); the examples
+/// use 64.
 #[inline(always)]
 pub fn w2_kernel<const V: usize>(lanes: MprNetworkLanes<'_, V>) -> F32<V>
 where
