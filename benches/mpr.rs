@@ -169,6 +169,27 @@ fn w1(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // The same points as a lazy design (zip of value axes): packs built per point.
+    let design = MprDesign::zip(MprAxes {
+        eta: dataspace::Axis::values(columns.eta.to_vec()),
+        j: dataspace::Axis::values(columns.j.to_vec()),
+        delta: dataspace::Axis::values(columns.delta.to_vec()),
+        steps: W1_STEPS,
+    })
+    .expect("equal lengths");
+    assert_eq!(
+        executor
+            .run::<64, _, _, _>(&design, w1_kernel::<64>)
+            .unwrap(),
+        reference
+    );
+    group.bench_function(BenchmarkId::new("dataspace_design", "V=64"), |b| {
+        b.iter(|| {
+            executor
+                .run::<64, _, _, _>(black_box(&design), w1_kernel::<64>)
+                .unwrap()
+        })
+    });
     group.bench_function("handwritten_blocked_f32x16", |b| {
         b.iter(|| {
             w1_handwritten(

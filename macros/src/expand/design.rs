@@ -71,15 +71,19 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let fill = quote!(<#scalar as ::dataspace::Scalar>::from_fill(fill));
                 lanes_fields.push(match column.array_len {
                     None => quote! {
-                        #ident: #pack::from_array(::core::array::from_fn(|k| match real(k) {
-                            #private::Some(i) => #value,
-                            #private::None => #fill,
-                        }))
+                        #ident: {
+                            let located = self.plan.locate_lanes::<V>(#f, start);
+                            #pack::from_array(::core::array::from_fn(|k| match real(k) {
+                                #private::Some(_) => self.axes.#ident.at(located[k].0, located[k].1),
+                                #private::None => #fill,
+                            }))
+                        }
                     },
                     Some(_) => quote! {
                         #ident: {
+                            let located = self.plan.locate_lanes::<V>(#f, start);
                             let values: [#ty; V] = ::core::array::from_fn(|k| match real(k) {
-                                #private::Some(i) => #value,
+                                #private::Some(_) => self.axes.#ident.at(located[k].0, located[k].1),
                                 #private::None => [#fill; _],
                             });
                             ::core::array::from_fn(|e| #pack::from_array(::core::array::from_fn(|k| values[k][e])))
