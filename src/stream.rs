@@ -1,7 +1,8 @@
 //! Results written as they are computed, in point order, window by window,
 //! to a sink that can resume an interrupted run.
 
-use crate::io::{Cells, Column, IoError, Table};
+use crate::io::{Cells, Column, IoError, Record, Table};
+use crate::space::Space;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -31,8 +32,9 @@ pub struct CsvSink {
 }
 
 impl CsvSink {
-    /// A new file (truncating any old one); results go in column `output`
-    /// (`output[k]` for arrays).
+    /// A new file (truncating any old one); results given as a `Vec` go in
+    /// column `output` (`output[k]` for arrays), results given as a derived
+    /// space in columns named after its fields.
     pub fn create(path: impl AsRef<Path>, output: &str) -> Result<Self, IoError> {
         let path = path.as_ref().to_path_buf();
         let file = File::create(&path)?;
@@ -79,18 +81,13 @@ impl CsvSink {
     }
 }
 
-impl<T: Cells> Sink<Vec<T>> for CsvSink {
-    fn written(&self) -> usize {
-        self.written
-    }
-
-    fn write(&mut self, inputs: &dyn Table, outputs: &Vec<T>) -> Result<(), IoError> {
-        let outputs = Column::new(&self.output, outputs);
+impl CsvSink {
+    fn append(&mut self, inputs: &dyn Table, outputs: &dyn Table) -> Result<(), IoError> {
         let mut text = Vec::new();
         if self.has_header {
-            crate::io::write_csv_rows(&mut text, &[inputs, &outputs])?;
+            crate::io::write_csv_rows(&mut text, &[inputs, outputs])?;
         } else {
-            crate::io::write_csv(&mut text, &[inputs, &outputs])?;
+            crate::io::write_csv(&mut text, &[inputs, outputs])?;
             self.has_header = true;
         }
         // One write per window, then flushed: a crash leaves whole windows,
@@ -99,5 +96,34 @@ impl<T: Cells> Sink<Vec<T>> for CsvSink {
         self.file.flush()?;
         self.written += outputs.rows();
         Ok(())
+    }
+}
+
+/// Results as a `Vec` (one value or array per point): the column named at creation.
+impl<T: Cells> Sink<Vec<T>> for CsvSink {
+    fn written(&self) -> usize {
+        self.written
+    }
+
+    fn write(&mut self, inputs: &dyn Table, outputs: &Vec<T>) -> Result<(), IoError> {
+        let name = std::mem::take(&mut self.output);
+        let result = self.append(inputs, &Column::new(&name, outputs));
+        self.output = name;
+        result
+    }
+}
+
+/// Results as a derived space (a kernel returning `XLanes<V>`): its own
+/// field names are the result columns.
+impl<S: Space> Sink<S> for CsvSink
+where
+    S::Point: Record,
+{
+    fn written(&self) -> usize {
+        self.written
+    }
+
+    fn write(&mut self, inputs: &dyn Table, outputs: &S) -> Result<(), IoError> {
+        self.append(inputs, outputs)
     }
 }

@@ -165,3 +165,28 @@ fn progress_reports_reach_the_total_and_count_resumed_points() {
     );
     std::fs::remove_file(&file).unwrap();
 }
+
+/// A kernel's output struct: no fixed fields, so its lanes are an output.
+#[derive(DataSpace, Clone, Debug, PartialEq)]
+struct Out {
+    y: f32,
+    both: [f32; 2],
+}
+
+#[test]
+fn a_derived_output_struct_streams_under_its_own_column_names() {
+    let design = design();
+    let derived = |l: GridLanes<'_, 4>| OutLanes::new(kernel::<4>(l), [l.a, l.b]);
+    let outputs: OutSpace = executor().run::<4, _, _, _>(&design, derived).unwrap();
+    let mut expected = Vec::new();
+    write_csv(&mut expected, &[&design, &outputs]).unwrap();
+    assert!(expected.starts_with(b"a,b,y,both[0],both[1]\n"));
+    let file = path("derived");
+    std::fs::write(&file, &expected[..expected.len() / 3]).unwrap();
+    let mut sink = CsvSink::open(&file, "unused").unwrap();
+    executor()
+        .run_into::<4, _, _, _, _>(&design, derived, &mut sink)
+        .unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    std::fs::remove_file(&file).unwrap();
+}
