@@ -60,6 +60,16 @@
 //! [`Lockstep`] of four registers, whose independent instructions keep the
 //! FMA pipes busy.
 //!
+//! # Designs, files, clusters
+//!
+//! The derive also generates `XDesign` and `XAxes`: sweeps defined by
+//! [`Axis`] values (grids, zips, groups, or [`Sampler`] draws) whose points are
+//! computed from their index, so designs of 10^9 points need no storage.
+//! [`io`] reads and writes CSV and NPY; [`Executor::run_into`] streams results
+//! to a resumable [`Sink`] such as [`CsvSink`]; [`Progress`] reports on long
+//! runs; [`shard`] splits a sweep for job arrays, and the `mpi` module
+//! (cargo feature `mpi`) runs it over MPI ranks.
+//!
 //! # Conventions
 //!
 //! - A **point** is one parameter set, one value of your struct; a space has
