@@ -39,7 +39,7 @@ struct Unsigned {
     shared: Vec<f64>,
 }
 
-/// Every scalar at once: the lane counts all four share are 4 and 8.
+/// Every scalar at once: the lane counts all four share are 4, 8, 16 and 32.
 #[derive(DataSpace, Clone, Debug, PartialEq)]
 struct Mixed {
     x: f32,
@@ -254,11 +254,11 @@ macro_rules! round_trip_test {
     };
 }
 
-round_trip_test!(f32_round_trips_at_4_8_16_lanes, Single: 4, 8, 16);
-round_trip_test!(f64_round_trips_at_2_4_8_lanes, Double: 2, 4, 8);
-round_trip_test!(i32_round_trips_at_4_8_16_lanes, Signed: 4, 8, 16);
-round_trip_test!(u32_round_trips_at_4_8_16_lanes, Unsigned: 4, 8, 16);
-round_trip_test!(mixed_scalars_round_trip_at_4_8_lanes, Mixed: 4, 8);
+round_trip_test!(f32_round_trips_at_every_lane_count, Single: 4, 8, 16, 32, 64);
+round_trip_test!(f64_round_trips_at_every_lane_count, Double: 2, 4, 8, 16, 32);
+round_trip_test!(i32_round_trips_at_every_lane_count, Signed: 4, 8, 16, 32, 64);
+round_trip_test!(u32_round_trips_at_every_lane_count, Unsigned: 4, 8, 16, 32, 64);
+round_trip_test!(mixed_scalars_round_trip_at_every_shared_lane_count, Mixed: 4, 8, 16, 32);
 
 #[test]
 fn fixed_fields_are_the_same_object_in_every_pack() {
@@ -429,6 +429,7 @@ proptest! {
         check::<_, 4>(&space, n_pmap, fill);
         check::<_, 8>(&space, n_pmap, fill);
         check::<_, 16>(&space, n_pmap, fill);
+        check::<_, 64>(&space, n_pmap, fill);
     }
 
     #[test]
