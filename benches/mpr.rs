@@ -12,7 +12,10 @@
 #[path = "../examples/mpr/mod.rs"]
 mod mpr;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use dataspace::prelude::*;
 use mpr::*;
 use rayon::prelude::*;
@@ -136,11 +139,23 @@ fn w2_handwritten(g: &[f32], eta: &[f32], w_row_major: &[f32]) -> Vec<f32> {
     unpack(&out, g.len())
 }
 
+/// Sample settings for runs of milliseconds (the SIMD rows).
+fn fast_settings(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+}
+
+/// Sample settings for runs of a few hundred milliseconds (the scalar rows).
+fn slow_settings(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+}
+
 fn w1(c: &mut Criterion) {
-    let space = match peers_dir() {
-        Some(dir) => w1_peers_space(&dir).expect("peers' W1 inputs"),
-        None => w1_space(W1_POINTS, 20240601, W1_STEPS),
-    };
+    let (space, _) = w1_inputs().expect("W1 inputs");
     let columns = space.columns();
     let executor = Executor::parallel();
     let reference = executor
@@ -151,10 +166,7 @@ fn w1(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("w1_mpr_single");
     group.throughput(Throughput::Elements((space.len() * W1_STEPS) as u64));
-    group
-        .sample_size(30)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    fast_settings(&mut group);
     group.bench_function(BenchmarkId::new("dataspace", "V=64"), |b| {
         b.iter(|| {
             executor
@@ -199,9 +211,7 @@ fn w1(c: &mut Criterion) {
             )
         })
     });
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(5));
+    slow_settings(&mut group);
     group.bench_function("scalar_rayon", |b| {
         b.iter(|| {
             (0..space.len())
@@ -217,10 +227,7 @@ fn w1(c: &mut Criterion) {
 }
 
 fn w2(c: &mut Criterion) {
-    let space = match peers_dir() {
-        Some(dir) => w2_peers_space(&dir).expect("peers' W2 inputs"),
-        None => w2_space(W2_POINTS, 20240601, W2_STEPS),
-    };
+    let (space, _) = w2_inputs().expect("W2 inputs");
     let columns = space.columns();
     let w_row_major: Vec<f32> = columns.weights.transpose().as_slice().to_vec();
     let executor = Executor::parallel();
@@ -232,10 +239,7 @@ fn w2(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("w2_mpr_network");
     group.throughput(Throughput::Elements((space.len() * W2_STEPS) as u64));
-    group
-        .sample_size(30)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    fast_settings(&mut group);
     group.bench_function(BenchmarkId::new("dataspace", "V=32"), |b| {
         b.iter(|| {
             executor
@@ -266,9 +270,7 @@ fn w2(c: &mut Criterion) {
             )
         })
     });
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(5));
+    slow_settings(&mut group);
     group.bench_function("scalar_rayon", |b| {
         b.iter(|| {
             (0..space.len())

@@ -16,13 +16,7 @@ use dataspace::prelude::*;
 use mpr::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (space, source) = match peers_dir() {
-        Some(dir) => (
-            w2_peers_space(&dir)?,
-            "the peers' inputs (../shared/peers/data)",
-        ),
-        None => (w2_space(W2_POINTS, 20240601, W2_STEPS), "seeded inputs"),
-    };
+    let (space, source) = w2_inputs()?;
     let executor = Executor::parallel();
     println!(
         "W2: {} points x {W2_STEPS} steps x {NODES} nodes, {source}, {} threads",

@@ -15,13 +15,7 @@ use dataspace::prelude::*;
 use mpr::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (space, source) = match peers_dir() {
-        Some(dir) => (
-            w1_peers_space(&dir)?,
-            "the peers' inputs (../shared/peers/data)",
-        ),
-        None => (w1_space(W1_POINTS, 20240601, W1_STEPS), "seeded inputs"),
-    };
+    let (space, source) = w1_inputs()?;
     let executor = Executor::parallel();
     println!(
         "W1: {} points x {W1_STEPS} steps, {source}, {} threads",

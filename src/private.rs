@@ -2,7 +2,6 @@
 
 pub use crate::columns::{padded_len, Columns, PADDING};
 pub use crate::design::{resolve_groups, FieldAxis, Plan};
-pub use core::marker::PhantomData;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use std::vec::Vec;

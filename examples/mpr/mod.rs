@@ -350,6 +350,25 @@ pub fn w1_peers_space(dir: &std::path::Path) -> std::io::Result<MprSpace> {
     .expect("three columns of n values"))
 }
 
+/// W1's inputs: the peers' when present (so results compare with theirs),
+/// seeded otherwise; with a description of which.
+pub fn w1_inputs() -> std::io::Result<(MprSpace, &'static str)> {
+    Ok(match peers_dir() {
+        Some(dir) => (w1_peers_space(&dir)?, PEERS_INPUTS),
+        None => (w1_space(W1_POINTS, 20240601, W1_STEPS), "seeded inputs"),
+    })
+}
+
+/// W2's inputs, as [`w1_inputs`].
+pub fn w2_inputs() -> std::io::Result<(MprNetworkSpace, &'static str)> {
+    Ok(match peers_dir() {
+        Some(dir) => (w2_peers_space(&dir)?, PEERS_INPUTS),
+        None => (w2_space(W2_POINTS, 20240601, W2_STEPS), "seeded inputs"),
+    })
+}
+
+const PEERS_INPUTS: &str = "the peers' inputs (../shared/peers/data)";
+
 /// W2 on the peers' inputs (512 points and their 68 x 68 W, row-major).
 pub fn w2_peers_space(dir: &std::path::Path) -> std::io::Result<MprNetworkSpace> {
     let p = read_f32(&dir.join("data/w2_params.f32"))?;
