@@ -76,26 +76,38 @@ impl fmt::Display for LayoutError {
 impl std::error::Error for LayoutError {}
 
 /// A run of an [`Executor`](crate::Executor) that could not finish.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExecError {
     /// `threads(0)`: a pool needs at least one thread.
+    #[error("an executor needs at least 1 thread, got 0")]
     NoThreads,
     /// The thread pool could not be started.
+    #[error("could not start the thread pool: {0}")]
     Pool(String),
     /// The kernel panicked. `point` is the first point of the first pack (or
     /// the first point, for `map`) in point order whose call panicked.
+    #[error("the kernel panicked at point {point}: {message}")]
     KernelPanicked {
         /// Index of the point (the first lane of the pack) that panicked.
         point: usize,
         /// The panic message.
         message: String,
     },
+    /// The progress callback panicked; the run stopped without a result.
+    #[error("the progress callback panicked: {message}")]
+    ProgressPanicked {
+        /// The panic message.
+        message: String,
+    },
     /// The layout options were invalid (`n_pmap` = 0).
-    Layout(LayoutError),
-    /// A streaming run's sink failed to write (the message of its error).
-    Sink(String),
+    #[error(transparent)]
+    Layout(#[from] LayoutError),
+    /// A streaming run's sink could not resume or write.
+    #[error("the sink failed: {0}")]
+    Sink(#[source] crate::io::IoError),
     /// A run over MPI ranks failed on `rank` (reported on every rank).
+    #[error("the kernel failed on rank {rank} at point {point}: {message}")]
     RankFailed {
         /// The rank whose shard held the first failing point.
         rank: usize,
@@ -104,45 +116,6 @@ pub enum ExecError {
         /// The panic message (on the failing rank; a pointer to it elsewhere).
         message: String,
     },
-}
-
-impl fmt::Display for ExecError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExecError::NoThreads => f.write_str("an executor needs at least 1 thread, got 0"),
-            ExecError::Pool(error) => write!(f, "could not start the thread pool: {error}"),
-            ExecError::KernelPanicked { point, message } => {
-                write!(f, "the kernel panicked at point {point}: {message}")
-            }
-            ExecError::Layout(error) => error.fmt(f),
-            ExecError::Sink(error) => write!(f, "the sink failed: {error}"),
-            ExecError::RankFailed {
-                rank,
-                point,
-                message,
-            } => {
-                write!(
-                    f,
-                    "the kernel failed on rank {rank} at point {point}: {message}"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for ExecError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ExecError::Layout(error) => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl From<LayoutError> for ExecError {
-    fn from(error: LayoutError) -> Self {
-        ExecError::Layout(error)
-    }
 }
 
 /// A range of points that is not inside `0..N`.

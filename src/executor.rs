@@ -74,6 +74,8 @@ impl core::fmt::Debug for Pool {
 enum BlockError {
     /// The kernel panicked on the pack (or point) starting at `point`.
     Panicked { point: usize, message: String },
+    /// The progress callback panicked after the block.
+    Progress { message: String },
     /// The block stopped early because an earlier block failed.
     Skipped,
 }
@@ -156,7 +158,17 @@ impl Executor {
 
     fn blocks(&self) -> usize {
         self.n_pmap
-            .unwrap_or(BLOCKS_PER_THREAD * self.thread_count())
+            .unwrap_or(BLOCKS_PER_THREAD.saturating_mul(self.thread_count()))
+    }
+
+    /// The blocks a run of `len` points in packs of `lanes` uses: the
+    /// requested `n_pmap`, clamped to the number of packs (at least 1), since
+    /// blocks past them would hold no point. Results do not depend on it.
+    fn blocks_for(&self, len: usize, lanes: usize) -> Result<usize, ExecError> {
+        match self.blocks() {
+            0 => Err(crate::LayoutError::NoBlocks.into()),
+            n => Ok(n.min(len.div_ceil(lanes.max(1)).max(1))),
+        }
     }
 
     /// Runs `kernel` on every pack of `V` points and returns its results in
@@ -200,7 +212,7 @@ impl Executor {
         O: Output<V>,
     {
         let options = CollectOptions {
-            n_pmap: self.blocks(),
+            n_pmap: self.blocks_for(space.len(), V)?,
             fill: f64::NAN,
         };
         let layout = space.collect_with::<V>(options)?;
@@ -240,12 +252,15 @@ impl Executor {
         W: Sink<O::Result>,
     {
         let len = space.len();
+        self.blocks_for(len, V)?;
         let window = self.window_points::<V>();
-        let mut start = sink.written().min(len);
+        let mut start = sink
+            .resume(&crate::io::Table::header(space), len)
+            .map_err(ExecError::Sink)?;
         let reporter = Reporter::new(&self.progress, start, len);
         while start < len {
             let end = start.saturating_add(window).min(len);
-            let slice = space.slice(start..end).expect("start < end <= len");
+            let slice = Slice::new(space, start..end);
             let out = self
                 .run_reporting::<V, Slice<'s, S>, K, O>(&slice, &kernel, &reporter)
                 .map_err(|error| match error {
@@ -255,8 +270,7 @@ impl Executor {
                     },
                     other => other,
                 })?;
-            sink.write(&slice, &out)
-                .map_err(|e| ExecError::Sink(e.to_string()))?;
+            sink.write(&slice, &out).map_err(ExecError::Sink)?;
             start = end;
         }
         reporter.finish();
@@ -276,11 +290,8 @@ impl Executor {
         F: Fn(S::Point) -> R + Sync,
         R: Send,
     {
-        let n_blocks = self.blocks();
-        if n_blocks == 0 {
-            return Err(crate::LayoutError::NoBlocks.into());
-        }
         let len = space.len();
+        let n_blocks = self.blocks_for(len, 1)?;
         let per_block = len.div_ceil(n_blocks).max(1);
         let first_failed = AtomicUsize::new(usize::MAX);
         let reporter = Reporter::new(&self.progress, 0, len);
@@ -288,8 +299,8 @@ impl Executor {
             let points = (b * per_block).min(len)..((b + 1) * per_block).min(len);
             let done = points.len();
             let out = map_range(space, points, b, &f, &first_failed);
-            reporter.advance(done);
-            out
+            let reported = report(&reporter, done, b, &first_failed);
+            out.and_then(|out| reported.map(|()| out))
         };
         let blocks = self.in_pool(|| match self.pool {
             Pool::Sequential => (0..n_blocks).map(run_range).collect::<Vec<_>>(),
@@ -347,8 +358,23 @@ where
         }
         Some(out)
     }));
-    reporter.advance(points.len());
-    settle(result, index, current, first_failed)
+    let out = settle(result, index, current, first_failed);
+    let reported = report(reporter, points.len(), index, first_failed);
+    out.and_then(|out| reported.map(|()| out))
+}
+
+/// Reports a finished block; a panicking callback fails the block (and so
+/// stops later blocks) like a panicking kernel.
+fn report(
+    reporter: &Reporter,
+    points: usize,
+    index: usize,
+    first_failed: &AtomicUsize,
+) -> Result<(), BlockError> {
+    reporter.advance(points).map_err(|message| {
+        first_failed.fetch_min(index, Ordering::Relaxed);
+        BlockError::Progress { message }
+    })
 }
 
 /// One block of a scalar run.
@@ -411,6 +437,9 @@ fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecErro
             Err(BlockError::Panicked { point, message }) => {
                 return Err(ExecError::KernelPanicked { point, message })
             }
+            Err(BlockError::Progress { message }) => {
+                return Err(ExecError::ProgressPanicked { message })
+            }
             Err(BlockError::Skipped) => {
                 unreachable!("a block is skipped only after an earlier block panicked")
             }
@@ -419,7 +448,7 @@ fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecErro
     Ok(ok)
 }
 
-fn panic_message(payload: Box<dyn Any + Send>) -> String {
+pub(crate) fn panic_message(payload: Box<dyn Any + Send>) -> String {
     match payload.downcast::<String>() {
         Ok(message) => *message,
         Err(payload) => match payload.downcast::<&'static str>() {

@@ -4,12 +4,62 @@
 //! Columns are named after the struct's fields; an array field `r0: [f32; 2]`
 //! is the columns `r0[0]` and `r0[1]`. Fixed fields are not written (they
 //! are one value, given in code when reading back).
+//!
+//! Column names must be unique across the tables written side by side: a
+//! result column named like an input column is an [`IoError::DuplicateColumn`],
+//! never a silent overwrite. A name must also be usable as a file name and as
+//! one CSV header cell on one line (see [`IoError::InvalidColumnName`]).
+//!
+//! Every error that concerns a file names it, and keeps the operating
+//! system's error as its [`source`](std::error::Error::source).
 
 use crate::pack::Scalar;
 use crate::space::Space;
 use core::fmt;
-use std::io::{Read, Write};
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The scalar type of a column: what `.npy` files store and CSV cells parse as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dtype {
+    /// `f32`, numpy `<f4`.
+    F32,
+    /// `f64`, numpy `<f8`.
+    F64,
+    /// `i32`, numpy `<i4`.
+    I32,
+    /// `u32`, numpy `<u4`.
+    U32,
+}
+
+impl Dtype {
+    /// The Rust name of the type (`"f32"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::F32 => "f32",
+            Dtype::F64 => "f64",
+            Dtype::I32 => "i32",
+            Dtype::U32 => "u32",
+        }
+    }
+
+    /// numpy's type string for it, little-endian (`"<f4"`).
+    pub fn npy(self) -> &'static str {
+        match self {
+            Dtype::F32 => "<f4",
+            Dtype::F64 => "<f8",
+            Dtype::I32 => "<i4",
+            Dtype::U32 => "<u4",
+        }
+    }
+}
+
+impl fmt::Display for Dtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// One cell: a value of one of the column scalars.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -22,6 +72,18 @@ pub enum Value {
     I32(i32),
     /// A `u32`.
     U32(u32),
+}
+
+impl Value {
+    /// The type of the value.
+    pub fn dtype(self) -> Dtype {
+        match self {
+            Value::F32(_) => Dtype::F32,
+            Value::F64(_) => Dtype::F64,
+            Value::I32(_) => Dtype::I32,
+            Value::U32(_) => Dtype::U32,
+        }
+    }
 }
 
 impl fmt::Display for Value {
@@ -37,16 +99,43 @@ impl fmt::Display for Value {
     }
 }
 
+/// A scalar that `.npy` files hold: `f32`, `f64`, `i32`, `u32`.
+///
+/// Sealed: the set is the column scalars, and how they are read and written
+/// (through `npyz`) is not part of the API.
+pub trait NpyScalar: Scalar + sealed::NpyIo {
+    /// The column type.
+    const DTYPE: Dtype;
+}
+
+mod sealed {
+    /// The `npyz` traits, kept out of public signatures.
+    pub trait NpyIo: npyz::Deserialize + npyz::Serialize + npyz::AutoSerialize + Copy {}
+}
+
+macro_rules! npy_scalars {
+    ($($t:ident => $dtype:ident),*) => {$(
+        impl sealed::NpyIo for $t {}
+        impl NpyScalar for $t {
+            const DTYPE: Dtype = Dtype::$dtype;
+        }
+    )*};
+}
+npy_scalars!(f32 => F32, f64 => F64, i32 => I32, u32 => U32);
+
 /// A value that fills one or more named columns: the scalars and arrays of
 /// them. Implemented for every free field type.
 pub trait Cells: Sized {
-    /// Column names for a field called `field`.
+    /// Appends the column names of a field called `field`.
     fn names(field: &str, out: &mut Vec<String>);
+    /// Appends the type of each of those columns.
+    fn dtypes(out: &mut Vec<Dtype>);
     /// Appends this value's cells.
     fn cells(&self, out: &mut Vec<Value>);
     /// Number of columns.
     fn width() -> usize;
-    /// Parses from this field's cells.
+    /// Parses from this field's cells (`width()` of them); on failure the
+    /// index of the cell that did not parse.
     fn parse(cells: &[&str]) -> Result<Self, usize>;
 }
 
@@ -56,6 +145,9 @@ macro_rules! scalar_cells {
             fn names(field: &str, out: &mut Vec<String>) {
                 out.push(field.to_owned());
             }
+            fn dtypes(out: &mut Vec<Dtype>) {
+                out.push(Dtype::$variant);
+            }
             fn cells(&self, out: &mut Vec<Value>) {
                 out.push(Value::$variant(*self));
             }
@@ -63,7 +155,10 @@ macro_rules! scalar_cells {
                 1
             }
             fn parse(cells: &[&str]) -> Result<Self, usize> {
-                cells[0].trim().parse().map_err(|_| 0)
+                match cells {
+                    [cell] => cell.trim().parse().map_err(|_| 0),
+                    _ => Err(0),
+                }
             }
         }
     )*};
@@ -74,6 +169,11 @@ impl<T: Cells + Scalar, const K: usize> Cells for [T; K] {
     fn names(field: &str, out: &mut Vec<String>) {
         out.extend((0..K).map(|k| format!("{field}[{k}]")));
     }
+    fn dtypes(out: &mut Vec<Dtype>) {
+        for _ in 0..K {
+            T::dtypes(out);
+        }
+    }
     fn cells(&self, out: &mut Vec<Value>) {
         for x in self {
             x.cells(out);
@@ -83,9 +183,12 @@ impl<T: Cells + Scalar, const K: usize> Cells for [T; K] {
         K
     }
     fn parse(cells: &[&str]) -> Result<Self, usize> {
+        if cells.len() != K {
+            return Err(cells.len().min(K));
+        }
         let mut out = [T::from_fill(0.0); K];
-        for (k, slot) in out.iter_mut().enumerate() {
-            *slot = T::parse(&cells[k..k + 1]).map_err(|_| k)?;
+        for (k, (slot, cell)) in out.iter_mut().zip(cells).enumerate() {
+            *slot = T::parse(core::slice::from_ref(cell)).map_err(|_| k)?;
         }
         Ok(out)
     }
@@ -94,20 +197,25 @@ impl<T: Cells + Scalar, const K: usize> Cells for [T; K] {
 /// A point whose free fields are table columns: generated by
 /// `#[derive(DataSpace)]` for every struct.
 pub trait Record {
-    /// The column names, in field order.
-    fn header() -> Vec<String>;
-    /// This point's cells, in column order.
+    /// Appends the column names, in field order.
+    fn header(out: &mut Vec<String>);
+    /// Appends the type of each column, in the same order.
+    fn dtypes(out: &mut Vec<Dtype>);
+    /// Appends this point's cells, in column order.
     fn cells(&self, out: &mut Vec<Value>);
 }
 
-/// Rows of named columns: a space (its points' free fields) or a named
-/// column of results. Several tables are written side by side.
+/// Rows of named, typed columns: a space (its points' free fields) or a
+/// named column of results. Several tables are written side by side.
 pub trait Table {
     /// Column names.
     fn header(&self) -> Vec<String>;
+    /// The type of each column, in header order.
+    fn dtypes(&self) -> Vec<Dtype>;
     /// Number of rows.
     fn rows(&self) -> usize;
-    /// Appends the cells of row `i`.
+    /// Appends the cells of row `i` (`i < rows()`), one per column, each of
+    /// its column's type.
     fn row(&self, i: usize, out: &mut Vec<Value>);
 }
 
@@ -116,7 +224,14 @@ where
     S::Point: Record,
 {
     fn header(&self) -> Vec<String> {
-        S::Point::header()
+        let mut names = Vec::new();
+        S::Point::header(&mut names);
+        names
+    }
+    fn dtypes(&self) -> Vec<Dtype> {
+        let mut dtypes = Vec::new();
+        S::Point::dtypes(&mut dtypes);
+        dtypes
     }
     fn rows(&self) -> usize {
         self.len()
@@ -148,40 +263,86 @@ impl<T: Cells> Table for Column<'_, T> {
         T::names(self.name, &mut names);
         names
     }
+    fn dtypes(&self) -> Vec<Dtype> {
+        let mut dtypes = Vec::new();
+        T::dtypes(&mut dtypes);
+        dtypes
+    }
     fn rows(&self) -> usize {
         self.values.len()
     }
     fn row(&self, i: usize, out: &mut Vec<Value>) {
-        self.values[i].cells(out);
+        if let Some(value) = self.values.get(i) {
+            value.cells(out);
+        }
     }
 }
 
 /// What went wrong reading or writing a table.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IoError {
-    /// The file or stream failed.
-    Io(std::io::Error),
-    /// The CSV is malformed (reported by the `csv` crate).
+    /// A file or directory could not be opened, created, read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    File {
+        /// What was being done: "open", "create", "read", "write", ...
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The reader or writer passed in failed.
+    #[error("the {role} failed: {source}")]
+    Stream {
+        /// "reader" or "writer".
+        role: &'static str,
+        /// Its error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The CSV is malformed.
+    #[error("line {line}: {message}")]
     Csv {
         /// Line of the record, 1-based.
         line: u64,
-        /// What the `csv` crate said.
+        /// What is wrong.
         message: String,
     },
     /// A column the struct needs is not in the header.
+    #[error("the header has no column `{column}`")]
     MissingColumn {
         /// Its name.
         column: String,
     },
     /// The header has a column the struct does not have.
+    #[error(
+        "column {position} of the header, `{column}`, is not a free field{}",
+        pandas_hint(column)
+    )]
     UnknownColumn {
         /// Its name.
         column: String,
         /// Its position in the header, 1-based.
         position: usize,
     },
+    /// Two columns of one header, or of tables written side by side, share a name.
+    #[error("column `{column}` appears twice: every column needs its own name (name the result column differently from the parameters)")]
+    DuplicateColumn {
+        /// The name.
+        column: String,
+    },
+    /// A column name that cannot be a file name or a CSV header cell on one line.
+    #[error("column name {column:?} {reason}")]
+    InvalidColumnName {
+        /// The name.
+        column: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A cell does not parse as the field's type.
+    #[error("line {line}, column `{column}`: `{value}` is not a valid {expected}")]
     Parse {
         /// Line, 1-based (the header is line 1).
         line: u64,
@@ -193,6 +354,7 @@ pub enum IoError {
         expected: &'static str,
     },
     /// A record with fewer (or more) cells than the header.
+    #[error("line {line} has {found} cells, the header has {expected}")]
     RowLength {
         /// Line, 1-based.
         line: u64,
@@ -202,6 +364,7 @@ pub enum IoError {
         expected: usize,
     },
     /// Tables written side by side have different numbers of rows.
+    #[error("the table starting at column `{column}` has {found} rows, the first has {expected}")]
     Rows {
         /// The first column of the offending table.
         column: String,
@@ -210,61 +373,134 @@ pub enum IoError {
         /// The rows of the first table.
         expected: usize,
     },
-    /// An NPY file could not be written or read.
-    Npy(String),
+    /// A table's cells are not of the types its header declares (a
+    /// hand-written [`Table`] that disagrees with itself).
+    #[error("row {row} of column `{column}` holds a {found}, the column is {expected}")]
+    CellType {
+        /// The column.
+        column: String,
+        /// The row, 0-based.
+        row: usize,
+        /// The type of the cell.
+        found: Dtype,
+        /// The type of the column.
+        expected: Dtype,
+    },
+    /// A path that must be a directory is something else.
+    #[error("{} exists and is not a directory: give a directory for the .npy files", path.display())]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// An NPY file that is malformed or not a 1-D array of a column scalar.
+    #[error("{}: {message}", path.display())]
+    Npy {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// An NPY file of another element type than asked for.
+    #[error("{} holds {found} values, expected {expected} ({})", path.display(), expected.npy())]
+    NpyDtype {
+        /// The file.
+        path: PathBuf,
+        /// numpy's type string in the file.
+        found: String,
+        /// The type asked for.
+        expected: Dtype,
+    },
+    /// A file to resume whose header is not this run's header.
+    #[error("{} was not written by this run: its header is `{found}`, this run's is `{expected}`", path.display())]
+    Header {
+        /// The file.
+        path: PathBuf,
+        /// Its first line (at most 200 characters of it).
+        found: String,
+        /// This run's header line.
+        expected: String,
+    },
+    /// A file to resume that holds more points than the run has.
+    #[error("{} holds {found} points, more than the {expected} of this run", path.display())]
+    TooManyRows {
+        /// The file.
+        path: PathBuf,
+        /// Complete records in the file.
+        found: usize,
+        /// Points in the run.
+        expected: usize,
+    },
+    /// A file to resume that is damaged before its last line.
+    #[error("{}, line {line}: {message}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// The line, 1-based.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
 }
 
-impl fmt::Display for IoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            IoError::Io(e) => write!(f, "{e}"),
-            IoError::Csv { line, message } => write!(f, "line {line}: {message}"),
-            IoError::MissingColumn { column } => write!(f, "the header has no column `{column}`"),
-            IoError::UnknownColumn { column, position } => {
-                write!(
-                    f,
-                    "column {position} of the header, `{column}`, is not a free field"
-                )
-            }
-            IoError::Parse {
-                line,
-                column,
-                value,
-                expected,
-            } => {
-                write!(
-                    f,
-                    "line {line}, column `{column}`: `{value}` is not a valid {expected}"
-                )
-            }
-            IoError::RowLength {
-                line,
-                found,
-                expected,
-            } => {
-                write!(
-                    f,
-                    "line {line} has {found} cells, the header has {expected}"
-                )
-            }
-            IoError::Rows {
-                column,
-                found,
-                expected,
-            } => {
-                write!(f, "the table starting at column `{column}` has {found} rows, the first has {expected}")
-            }
-            IoError::Npy(e) => write!(f, "npy: {e}"),
+/// What to say when a header column looks like pandas' index column.
+fn pandas_hint(column: &str) -> &'static str {
+    if column.is_empty() || column.starts_with("Unnamed: ") {
+        " (it looks like the index column pandas writes: save with \
+         `df.to_csv(path, index=False)`, or drop the column)"
+    } else {
+        ""
+    }
+}
+
+impl IoError {
+    /// An error of the file at `path`.
+    pub(crate) fn file(action: &'static str, path: &Path, source: std::io::Error) -> IoError {
+        IoError::File {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    fn writer(source: std::io::Error) -> IoError {
+        IoError::Stream {
+            role: "writer",
+            source,
         }
     }
 }
 
-impl std::error::Error for IoError {}
-
-impl From<std::io::Error> for IoError {
-    fn from(e: std::io::Error) -> Self {
-        IoError::Io(e)
+/// Checks that `names` can be written side by side: each non-empty, a valid
+/// file name and one header cell on one line, and no two alike.
+pub(crate) fn check_names(names: &[String]) -> Result<(), IoError> {
+    let invalid = |column: &String, reason| IoError::InvalidColumnName {
+        column: column.clone(),
+        reason,
+    };
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    for name in names {
+        if name.is_empty() {
+            return Err(invalid(name, "is empty"));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(invalid(
+                name,
+                "holds a control character (a line break would split the CSV record)",
+            ));
+        }
+        if name.contains(['/', '\\']) || name == "." || name == ".." {
+            return Err(invalid(
+                name,
+                "is not a file name (it would write outside the .npy directory)",
+            ));
+        }
+        if !seen.insert(name.as_str()) {
+            return Err(IoError::DuplicateColumn {
+                column: name.clone(),
+            });
+        }
     }
+    Ok(())
 }
 
 fn check_rows(tables: &[&dyn Table]) -> Result<usize, IoError> {
@@ -284,13 +520,28 @@ fn check_rows(tables: &[&dyn Table]) -> Result<usize, IoError> {
 
 /// Writes tables side by side as CSV: one header line, one line per row.
 /// Values are written so that they read back bit for bit (NaN, inf included).
+///
+/// # Errors
+/// Tables of different lengths, duplicate or unusable column names (checked
+/// before anything is written), or a failing `writer`.
 pub fn write_csv<W: Write>(writer: W, tables: &[&dyn Table]) -> Result<(), IoError> {
     write_csv_lines(writer, tables, true)
 }
 
 /// [`write_csv`] without the header line: rows to append to a file that has one.
+///
+/// # Errors
+/// As [`write_csv`].
 pub fn write_csv_rows<W: Write>(writer: W, tables: &[&dyn Table]) -> Result<(), IoError> {
     write_csv_lines(writer, tables, false)
+}
+
+/// The CSV header line of `names`, with its line end, as [`write_csv`] writes it.
+pub(crate) fn csv_header_line(names: &[String]) -> Result<Vec<u8>, IoError> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(names).map_err(csv_error)?;
+    csv.into_inner()
+        .map_err(|e| IoError::writer(std::io::Error::other(e.to_string())))
 }
 
 fn write_csv_lines<W: Write>(
@@ -299,8 +550,9 @@ fn write_csv_lines<W: Write>(
     header: bool,
 ) -> Result<(), IoError> {
     let rows = check_rows(tables)?;
-    let mut csv = csv::Writer::from_writer(writer);
     let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
+    check_names(&names)?;
+    let mut csv = csv::Writer::from_writer(writer);
     if header {
         csv.write_record(&names).map_err(csv_error)?;
     }
@@ -315,152 +567,279 @@ fn write_csv_lines<W: Write>(
         text.extend(cells.iter().map(Value::to_string));
         csv.write_record(&text).map_err(csv_error)?;
     }
-    csv.flush()?;
-    Ok(())
+    csv.flush().map_err(IoError::writer)
 }
 
-/// Writes each column of the tables to `dir/<column>.npy` (a 1-D array of
-/// its scalar type; numpy's `np.load` reads it). Creates `dir`.
+/// Writes each column of the tables to `dir/<column>.npy`, a 1-D array of
+/// the column's type that numpy's `np.load` reads. Creates `dir`.
+///
+/// Everything is checked before any file is written (names, lengths, that
+/// `dir` is a directory); the columns are written to temporary files that
+/// replace the `.npy` files only once all are complete, so a failure leaves
+/// no partial `.npy` file behind.
+///
+/// # Errors
+/// As [`write_csv`]; [`IoError::NotADirectory`] if `dir` is a file;
+/// [`IoError::File`] naming the file that could not be written.
 pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
     let rows = check_rows(tables)?;
-    std::fs::create_dir_all(dir)?;
-    let header: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
-    let mut columns: Vec<Vec<Value>> = vec![Vec::with_capacity(rows); header.len()];
-    let mut cells = Vec::with_capacity(header.len());
-    for i in 0..rows {
-        cells.clear();
-        for table in tables {
-            table.row(i, &mut cells);
+    let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
+    let dtypes: Vec<Dtype> = tables.iter().flat_map(|t| t.dtypes()).collect();
+    check_names(&names)?;
+    if names.len() != dtypes.len() {
+        return Err(IoError::Npy {
+            path: dir.to_path_buf(),
+            message: format!(
+                "the tables name {} columns but type {}",
+                names.len(),
+                dtypes.len()
+            ),
+        });
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(IoError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| IoError::file("create the directory", dir, e))?;
+    let finals: Vec<PathBuf> = names.iter().map(|n| dir.join(format!("{n}.npy"))).collect();
+    let temps: Vec<PathBuf> = names
+        .iter()
+        .map(|n| dir.join(format!(".{n}.npy.{}.tmp", std::process::id())))
+        .collect();
+    let written = write_npy_columns(&temps, &names, &dtypes, rows, tables).and_then(|()| {
+        for (temp, path) in temps.iter().zip(&finals) {
+            std::fs::rename(temp, path).map_err(|e| IoError::file("write", path, e))?;
         }
-        for (column, cell) in columns.iter_mut().zip(&cells) {
-            column.push(*cell);
+        Ok(())
+    });
+    if written.is_err() {
+        for temp in &temps {
+            // Best effort: the error being returned is the one that matters.
+            let _ = std::fs::remove_file(temp);
         }
     }
-    for (name, column) in header.iter().zip(&columns) {
-        let file = std::io::BufWriter::new(std::fs::File::create(dir.join(format!("{name}.npy")))?);
-        match column.first() {
-            Some(Value::F64(_)) => write_npy_column(file, column, |v| {
-                if let Value::F64(x) = v {
-                    x
-                } else {
-                    f64::NAN
-                }
-            })?,
-            Some(Value::I32(_)) => {
-                write_npy_column(file, column, |v| if let Value::I32(x) = v { x } else { 0 })?
-            }
-            Some(Value::U32(_)) => {
-                write_npy_column(file, column, |v| if let Value::U32(x) = v { x } else { 0 })?
-            }
-            _ => write_npy_column(file, column, |v| {
-                if let Value::F32(x) = v {
-                    x
-                } else {
-                    f32::NAN
-                }
-            })?,
+    written
+}
+
+/// One `.npy` writer per column, fed row by row: memory stays one row.
+fn write_npy_columns(
+    paths: &[PathBuf],
+    names: &[String],
+    dtypes: &[Dtype],
+    rows: usize,
+    tables: &[&dyn Table],
+) -> Result<(), IoError> {
+    let mut writers = Vec::with_capacity(paths.len());
+    for (path, &dtype) in paths.iter().zip(dtypes) {
+        writers.push(ColumnWriter::create(path, dtype, rows)?);
+    }
+    let mut cells = Vec::with_capacity(names.len());
+    for row in 0..rows {
+        cells.clear();
+        for table in tables {
+            table.row(row, &mut cells);
         }
+        if cells.len() != writers.len() {
+            return Err(IoError::Npy {
+                path: paths.first().cloned().unwrap_or_default(),
+                message: format!(
+                    "row {row} has {} cells, the header has {} columns",
+                    cells.len(),
+                    writers.len()
+                ),
+            });
+        }
+        for ((writer, &cell), name) in writers.iter_mut().zip(&cells).zip(names) {
+            writer.push(cell).map_err(|e| match e {
+                PushError::Type { found, expected } => IoError::CellType {
+                    column: name.clone(),
+                    row,
+                    found,
+                    expected,
+                },
+                PushError::Io(e) => e,
+            })?;
+        }
+    }
+    for writer in writers {
+        writer.finish()?;
     }
     Ok(())
 }
 
-fn write_npy_column<W: Write, T: npyz::Serialize + npyz::AutoSerialize>(
-    file: W,
-    column: &[Value],
-    get: impl Fn(Value) -> T,
-) -> Result<(), IoError> {
-    use npyz::WriterBuilder;
-    let mut writer = npyz::WriteOptions::<T>::new()
-        .default_dtype()
-        .shape(&[column.len() as u64])
-        .writer(file)
-        .begin_nd()
-        .map_err(|e| IoError::Npy(e.to_string()))?;
-    for &value in column {
-        writer
-            .push(&get(value))
-            .map_err(|e| IoError::Npy(e.to_string()))?;
+type NpyWriter<T> = npyz::NpyWriter<T, BufWriter<File>>;
+
+/// A `.npy` file of one column being written.
+enum ColumnWriter {
+    F32(NpyWriter<f32>, PathBuf),
+    F64(NpyWriter<f64>, PathBuf),
+    I32(NpyWriter<i32>, PathBuf),
+    U32(NpyWriter<u32>, PathBuf),
+}
+
+enum PushError {
+    Type { found: Dtype, expected: Dtype },
+    Io(IoError),
+}
+
+impl ColumnWriter {
+    fn create(path: &Path, dtype: Dtype, rows: usize) -> Result<Self, IoError> {
+        let path = path.to_path_buf();
+        Ok(match dtype {
+            Dtype::F32 => ColumnWriter::F32(npy_writer(&path, rows)?, path),
+            Dtype::F64 => ColumnWriter::F64(npy_writer(&path, rows)?, path),
+            Dtype::I32 => ColumnWriter::I32(npy_writer(&path, rows)?, path),
+            Dtype::U32 => ColumnWriter::U32(npy_writer(&path, rows)?, path),
+        })
     }
-    writer.finish().map_err(|e| IoError::Npy(e.to_string()))
-}
 
-/// Reads a 1-D `.npy` file of `T` (written by [`write_npy`] or numpy).
-pub fn read_npy<T: npyz::Deserialize>(path: &Path) -> Result<Vec<T>, IoError> {
-    let bytes = std::fs::read(path)?;
-    let file = npyz::NpyFile::new(&bytes[..]).map_err(|e| IoError::Npy(e.to_string()))?;
-    file.into_vec().map_err(|e| IoError::Npy(e.to_string()))
-}
-
-fn csv_error(e: csv::Error) -> IoError {
-    let line = e.position().map_or(0, |p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => IoError::Io(e),
-        other => IoError::Csv {
-            line,
-            message: format!("{other:?}"),
-        },
+    fn push(&mut self, value: Value) -> Result<(), PushError> {
+        let (result, path) = match (self, value) {
+            (ColumnWriter::F32(w, path), Value::F32(x)) => (w.push(&x), path),
+            (ColumnWriter::F64(w, path), Value::F64(x)) => (w.push(&x), path),
+            (ColumnWriter::I32(w, path), Value::I32(x)) => (w.push(&x), path),
+            (ColumnWriter::U32(w, path), Value::U32(x)) => (w.push(&x), path),
+            (writer, value) => {
+                return Err(PushError::Type {
+                    found: value.dtype(),
+                    expected: writer.dtype(),
+                })
+            }
+        };
+        result.map_err(|e| PushError::Io(IoError::file("write", path, e)))
     }
-}
 
-/// Reads the free columns of a CSV into per-field cells, for generated
-/// `XSpace::read_csv`: checks the header against `fields` (name and width of
-/// each free field) and calls `row` with each record's cells in field order.
-#[doc(hidden)]
-pub fn read_csv_rows<R: Read>(
-    reader: R,
-    fields: &[(&str, Vec<String>)],
-    mut row: impl FnMut(u64, &[&str]) -> Result<(), IoError>,
-) -> Result<(), IoError> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let header = csv.headers().map_err(csv_error)?.clone();
-    let mut order = Vec::new(); // header position of each expected column
-    for (_, names) in fields {
-        for name in names {
-            let position = header
-                .iter()
-                .position(|h| h.trim() == name)
-                .ok_or_else(|| IoError::MissingColumn {
-                    column: name.clone(),
-                })?;
-            order.push(position);
+    fn dtype(&self) -> Dtype {
+        match self {
+            ColumnWriter::F32(..) => Dtype::F32,
+            ColumnWriter::F64(..) => Dtype::F64,
+            ColumnWriter::I32(..) => Dtype::I32,
+            ColumnWriter::U32(..) => Dtype::U32,
         }
     }
-    if let Some((position, column)) = header.iter().enumerate().find(|(p, _)| !order.contains(p)) {
-        return Err(IoError::UnknownColumn {
-            column: column.to_owned(),
-            position: position + 1,
+
+    fn finish(self) -> Result<(), IoError> {
+        let (result, path) = match self {
+            ColumnWriter::F32(w, path) => (w.finish(), path),
+            ColumnWriter::F64(w, path) => (w.finish(), path),
+            ColumnWriter::I32(w, path) => (w.finish(), path),
+            ColumnWriter::U32(w, path) => (w.finish(), path),
+        };
+        result.map_err(|e| IoError::file("write", &path, e))
+    }
+}
+
+/// A writer of a 1-D `.npy` file of `len` values of `T` at `path`.
+fn npy_writer<T: NpyScalar>(path: &Path, len: usize) -> Result<NpyWriter<T>, IoError> {
+    use npyz::WriterBuilder;
+    let file = File::create(path).map_err(|e| IoError::file("create", path, e))?;
+    npyz::WriteOptions::<T>::new()
+        .default_dtype()
+        .shape(&[len as u64])
+        .writer(BufWriter::new(file))
+        .begin_nd()
+        .map_err(|e| IoError::file("write", path, e))
+}
+
+/// Writes `values` to `path` as a 1-D `.npy` file (replacing it).
+pub(crate) fn write_npy_file<T: NpyScalar>(path: &Path, values: &[T]) -> Result<(), IoError> {
+    let mut writer = npy_writer::<T>(path, values.len())?;
+    writer
+        .extend(values.iter().copied())
+        .map_err(|e| IoError::file("write", path, e))?;
+    writer.finish().map_err(|e| IoError::file("write", path, e))
+}
+
+/// Reads a 1-D `.npy` file of `T` (written by [`write_npy`] or numpy; either
+/// byte order).
+///
+/// # Errors
+/// [`IoError::File`] if the file cannot be read; [`IoError::NpyDtype`] if it
+/// holds another type; [`IoError::Npy`] if it is malformed, not 1-D, or
+/// shorter than its header says. The header's shape is checked against the
+/// file's size before anything is allocated for the values.
+pub fn read_npy<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
+    let bytes = std::fs::read(path).map_err(|e| IoError::file("read", path, e))?;
+    let malformed = |message: String| IoError::Npy {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = npyz::NpyFile::new(&bytes[..])
+        .map_err(|e| malformed(format!("not a valid .npy file ({e})")))?;
+    let found = match file.dtype() {
+        npyz::DType::Plain(ty) => ty,
+        other => {
+            return Err(IoError::NpyDtype {
+                path: path.to_path_buf(),
+                found: other.descr(),
+                expected: T::DTYPE,
+            })
+        }
+    };
+    let expected_char = match T::DTYPE {
+        Dtype::F32 | Dtype::F64 => npyz::TypeChar::Float,
+        Dtype::I32 => npyz::TypeChar::Int,
+        Dtype::U32 => npyz::TypeChar::Uint,
+    };
+    let size = core::mem::size_of::<T>() as u64;
+    if found.type_char() != expected_char || found.size_field() != size {
+        return Err(IoError::NpyDtype {
+            path: path.to_path_buf(),
+            found: found.to_string(),
+            expected: T::DTYPE,
         });
     }
-    let mut record = csv::StringRecord::new();
-    loop {
-        if !csv.read_record(&mut record).map_err(csv_error)? {
-            return Ok(());
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != header.len() {
-            return Err(IoError::RowLength {
-                line,
-                found: record.len(),
-                expected: header.len(),
-            });
-        }
-        let cells: Vec<&str> = order.iter().map(|&p| &record[p]).collect();
-        row(line, &cells)?;
+    let shape = file.shape().to_vec();
+    let [len] = shape[..] else {
+        return Err(malformed(format!(
+            "holds an array of shape {shape:?}, expected 1-D"
+        )));
+    };
+    let data = file.into_inner().len() as u64;
+    if len.checked_mul(size) != Some(data) {
+        return Err(malformed(format!(
+            "its header says {len} values ({} bytes) but {data} bytes follow",
+            len.saturating_mul(size)
+        )));
     }
+    let file = npyz::NpyFile::new(&bytes[..])
+        .map_err(|e| malformed(format!("not a valid .npy file ({e})")))?;
+    file.into_vec()
+        .map_err(|e| malformed(format!("cannot read the values ({e})")))
 }
 
-/// Parses field `name`'s cells, or the error naming line and column.
-#[doc(hidden)]
-pub fn parse_cells<T: Cells>(
-    cells: &[&str],
-    line: u64,
-    names: &[String],
-    expected: &'static str,
-) -> Result<T, IoError> {
-    T::parse(cells).map_err(|k| IoError::Parse {
-        line,
-        column: names[k].clone(),
-        value: cells[k].to_owned(),
-        expected,
-    })
+/// A `csv` error as an [`IoError`] that says what is wrong in words.
+pub(crate) fn csv_error(e: csv::Error) -> IoError {
+    let line = e.position().map_or(0, |p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => IoError::Stream {
+            role: "reader or writer",
+            source,
+        },
+        csv::ErrorKind::Utf8 { err, .. } => IoError::Csv {
+            line,
+            message: format!(
+                "cell {} is not valid UTF-8 (after {} valid bytes): save the file as UTF-8",
+                err.field() + 1,
+                err.valid_up_to()
+            ),
+        },
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => IoError::RowLength {
+            line,
+            found: usize::try_from(len).unwrap_or(usize::MAX),
+            expected: usize::try_from(expected_len).unwrap_or(usize::MAX),
+        },
+        csv::ErrorKind::Serialize(message) => IoError::Csv { line, message },
+        csv::ErrorKind::Deserialize { err, .. } => IoError::Csv {
+            line,
+            message: err.to_string(),
+        },
+        _ => IoError::Csv {
+            line,
+            message: "malformed CSV".to_owned(),
+        },
+    }
 }

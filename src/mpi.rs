@@ -7,6 +7,7 @@
 //! reduction, whether any rank failed, so a failure ends the run on every
 //! rank with the same error: never a hang, never a partial result.
 
+use crate::design::Slice;
 use crate::error::ExecError;
 use crate::executor::Executor;
 use crate::io::{Record, Table};
@@ -97,7 +98,7 @@ impl MpiExecutor {
                 Count::MAX
             )));
         }
-        let mine = shard_range(len, V, rank, size);
+        let mine = rank_range(len, V, rank, size);
         let offset = range.start + mine.start;
         let slice = space
             .slice(offset..offset + mine.len())
@@ -117,7 +118,7 @@ impl MpiExecutor {
             let point = first_failure as usize;
             let failing = (0..size)
                 .find(|&r| {
-                    let shard = shard_range(len, V, r, size);
+                    let shard = rank_range(len, V, r, size);
                     (range.start + shard.start..range.start + shard.end).contains(&point)
                 })
                 .unwrap_or(rank);
@@ -155,12 +156,12 @@ impl MpiExecutor {
         let (rank, size) = (self.rank(), self.size());
         assert_eq!(
             local.len(),
-            shard_range(len, lanes, rank, size).len(),
+            rank_range(len, lanes, rank, size).len(),
             "a rank gathers its own shard"
         );
         let root = self.world.process_at_rank(0);
         if rank == 0 {
-            let shards = (0..size).map(|r| shard_range(len, lanes, r, size));
+            let shards = (0..size).map(|r| rank_range(len, lanes, r, size));
             let counts: Vec<Count> = shards
                 .clone()
                 .map(|s| Count::try_from(s.len()).expect("checked"))
@@ -200,23 +201,54 @@ impl MpiExecutor {
         W: Sink<Vec<T>>,
     {
         let len = space.len();
-        let mut start = sink.as_ref().map_or(0, |s| s.written().min(len)) as u64;
-        self.world.process_at_rank(0).broadcast_into(&mut start);
-        let window = self.local.window_points::<V>().saturating_mul(self.size());
         let mut sink = sink;
+        // Rank 0 checks its sink; every rank learns where to start, or that
+        // rank 0 failed (u64::MAX), so no rank is left waiting in a collective.
+        let mut resumed = Ok(0);
+        if let Some(sink) = sink.as_deref_mut() {
+            resumed = sink.resume(&Table::header(space), len);
+        }
+        let mut start = resumed.as_ref().map_or(u64::MAX, |&n| n as u64);
+        self.world.process_at_rank(0).broadcast_into(&mut start);
+        if let Err(error) = resumed {
+            return Err(ExecError::Sink(error));
+        }
+        if start == u64::MAX {
+            return Err(sink_failed_on_root());
+        }
+        let window = self.local.window_points::<V>().saturating_mul(self.size());
         let mut start = start as usize;
         while start < len {
             let end = start.saturating_add(window).min(len);
             let results = self.run_range::<V, S, K, O, T>(space, start..end, &kernel)?;
+            let mut written = Ok(());
             if let (Some(results), Some(sink)) = (results, sink.as_deref_mut()) {
-                let inputs = space
-                    .slice(start..end)
-                    .expect("a window lies inside the space");
-                sink.write(&inputs as &dyn Table, &results)
-                    .map_err(|e| ExecError::Sink(e.to_string()))?;
+                let inputs = Slice::new(space, start..end);
+                written = sink.write(&inputs as &dyn Table, &results);
+            }
+            let mut ok = u8::from(written.is_ok());
+            self.world.process_at_rank(0).broadcast_into(&mut ok);
+            written.map_err(ExecError::Sink)?;
+            if ok == 0 {
+                return Err(sink_failed_on_root());
             }
             start = end;
         }
         Ok(())
+    }
+}
+
+/// Shard `rank` of `size` of `len` points: a communicator has at least one
+/// rank, so the count is never 0.
+fn rank_range(len: usize, lanes: usize, rank: usize, size: usize) -> core::ops::Range<usize> {
+    shard_range(len, lanes, rank, size.max(1)).unwrap_or(len..len)
+}
+
+/// What ranks other than 0 report when rank 0's sink failed.
+fn sink_failed_on_root() -> ExecError {
+    ExecError::RankFailed {
+        rank: 0,
+        point: 0,
+        message: "the sink on rank 0 failed (its error is in rank 0's result)".to_owned(),
     }
 }

@@ -7,7 +7,9 @@ pub use core::result::Result::{self, Err, Ok};
 pub use std::vec::Vec;
 
 use crate::error::ShapeError;
+use crate::io::{csv_error, Cells, IoError};
 use crate::pack::{Pack, Packable, Scalar};
+use std::io::Read;
 
 /// The bits of the default fill, `f64::NAN`.
 const DEFAULT_FILL_BITS: u64 = f64::NAN.to_bits();
@@ -68,6 +70,80 @@ pub fn check_len(
 #[inline]
 pub fn clone_fixed<T: Clone + Sync>(value: &T) -> T {
     value.clone()
+}
+
+/// Reads the free columns of a CSV into per-field cells, for generated
+/// `XSpace::read_csv`: checks the header against `fields` (name and column
+/// names of each free field) and calls `row` with each record's line and its
+/// cells in field order.
+pub fn read_csv_rows<R: Read>(
+    reader: R,
+    fields: &[(&str, Vec<String>)],
+    mut row: impl FnMut(u64, &[&str]) -> Result<(), IoError>,
+) -> Result<(), IoError> {
+    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let header = csv.headers().map_err(csv_error)?.clone();
+    let trimmed: Vec<&str> = header.iter().map(str::trim).collect();
+    for (position, name) in trimmed.iter().enumerate() {
+        if trimmed[..position].contains(name) {
+            return Err(IoError::DuplicateColumn {
+                column: (*name).to_owned(),
+            });
+        }
+    }
+    let mut order = Vec::new(); // header position of each expected column
+    for (_, names) in fields {
+        for name in names {
+            let position =
+                trimmed
+                    .iter()
+                    .position(|h| h == name)
+                    .ok_or_else(|| IoError::MissingColumn {
+                        column: name.clone(),
+                    })?;
+            order.push(position);
+        }
+    }
+    if let Some((position, column)) = trimmed.iter().enumerate().find(|(p, _)| !order.contains(p)) {
+        return Err(IoError::UnknownColumn {
+            column: (*column).to_owned(),
+            position: position + 1,
+        });
+    }
+    let mut record = csv::StringRecord::new();
+    loop {
+        if !csv.read_record(&mut record).map_err(csv_error)? {
+            return Ok(());
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != header.len() {
+            return Err(IoError::RowLength {
+                line,
+                found: record.len(),
+                expected: header.len(),
+            });
+        }
+        let cells: Vec<&str> = order
+            .iter()
+            .map(|&p| record.get(p).unwrap_or_default())
+            .collect();
+        row(line, &cells)?;
+    }
+}
+
+/// Parses a field's cells, or the error naming line and column.
+pub fn parse_cells<T: Cells>(
+    cells: &[&str],
+    line: u64,
+    names: &[String],
+    expected: &'static str,
+) -> Result<T, IoError> {
+    T::parse(cells).map_err(|k| IoError::Parse {
+        line,
+        column: names.get(k).cloned().unwrap_or_default(),
+        value: cells.get(k).map_or_else(String::new, |c| (*c).to_owned()),
+        expected,
+    })
 }
 
 #[cfg(test)]

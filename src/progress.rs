@@ -1,5 +1,6 @@
 //! Progress of long runs: a callback hook, and a terminal bar (feature `progress`).
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -76,16 +77,24 @@ impl Reporter {
     }
 
     /// `points` more are done.
+    ///
+    /// # Errors
+    /// The message of a panicking callback: the user's code failed, which
+    /// the run reports as an error rather than unwinding through it.
     #[inline]
-    pub(crate) fn advance(&self, points: usize) {
+    pub(crate) fn advance(&self, points: usize) -> Result<(), String> {
         match self {
-            Reporter::Off => {}
+            Reporter::Off => Ok(()),
             Reporter::Callback { f, done, total } => {
                 let now = done.fetch_add(points, Ordering::Relaxed) + points;
-                f(now, *total);
+                catch_unwind(AssertUnwindSafe(|| f(now, *total)))
+                    .map_err(crate::executor::panic_message)
             }
             #[cfg(feature = "progress")]
-            Reporter::Bar(bar) => bar.inc(points as u64),
+            Reporter::Bar(bar) => {
+                bar.inc(points as u64);
+                Ok(())
+            }
         }
     }
 

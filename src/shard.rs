@@ -2,7 +2,7 @@
 //! count) alone, per-shard result files, and their merge. Used by job arrays
 //! (SLURM arrays, shell loops) and by the MPI executor.
 
-use crate::io::{read_npy, IoError};
+use crate::io::{read_npy, write_npy_file, IoError, NpyScalar};
 use core::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -10,27 +10,68 @@ use std::path::{Path, PathBuf};
 /// contiguous, in index order, covering `0..len`, their sizes balanced to
 /// within one pack of `lanes` points (so every shard but the last starts on
 /// a pack boundary). Computed without communication.
-pub fn shard_range(len: usize, lanes: usize, index: usize, count: usize) -> Range<usize> {
+///
+/// An `index` at or past `count` gets the empty range `len..len`.
+///
+/// # Errors
+/// [`ShardError::NoShards`] if `count` is 0; `lanes` of 0 counts as 1.
+pub fn shard_range(
+    len: usize,
+    lanes: usize,
+    index: usize,
+    count: usize,
+) -> Result<Range<usize>, ShardError> {
+    if count == 0 {
+        return Err(ShardError::NoShards);
+    }
+    if index >= count {
+        return Ok(len..len);
+    }
     let lanes = lanes.max(1);
-    let count = count.max(1);
     let packs = len.div_ceil(lanes);
     let (base, extra) = (packs / count, packs % count);
+    // index < count, so first <= packs and first * lanes < len + lanes: no
+    // overflow below, whatever the inputs.
     let first = index * base + index.min(extra);
-    let n = if index < count {
-        base + usize::from(index < extra)
-    } else {
-        0
-    };
-    (first * lanes).min(len)..((first + n) * lanes).min(len)
+    let n = base + usize::from(index < extra);
+    let start = first.saturating_mul(lanes).min(len);
+    let end = (first + n).saturating_mul(lanes).min(len);
+    Ok(start..end)
 }
 
-/// What is wrong with a set of shard files.
-#[derive(Debug)]
+/// What is wrong with a shard or a set of shard files.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ShardError {
-    /// A file name is not `<stem>.shard-<i>-of-<n>.npy`.
+    /// A count of 0 shards.
+    #[error("a sweep needs at least 1 shard, got a count of 0")]
+    NoShards,
+    /// A shard index at or past the count (`5` of `4`).
+    #[error("shard {index} of {count} does not exist: indices run from 0 to {}", count.saturating_sub(1))]
+    Index {
+        /// The index.
+        index: usize,
+        /// The count.
+        count: usize,
+    },
+    /// No shard files at all.
+    #[error("no shard files given: every shard of the set must be present")]
+    NoFiles,
+    /// A file name is not `<stem>.shard-<i>-of-<n>.npy` with `i < n`.
+    #[error("{} is not named <stem>.shard-<i>-of-<n>.npy with i < n", .0.display())]
     Name(PathBuf),
+    /// Files of different runs (other stems).
+    #[error("{} is a shard of `{found}`, the others of `{expected}`", path.display())]
+    Stem {
+        /// The file.
+        path: PathBuf,
+        /// Its stem.
+        found: String,
+        /// The stem of the first file.
+        expected: String,
+    },
     /// Files of different shard counts.
+    #[error("{} is one of {found} shards, the others of {expected}", path.display())]
     Count {
         /// The file.
         path: PathBuf,
@@ -40,16 +81,19 @@ pub enum ShardError {
         expected: usize,
     },
     /// Two files for the same shard.
+    #[error("shard {index} is present more than once")]
     Duplicate {
         /// The shard.
         index: usize,
     },
     /// No file for a shard.
+    #[error("shard {index} is missing")]
     Missing {
         /// The shard.
         index: usize,
     },
     /// A shard file holds another number of results than its range.
+    #[error("shard {index} holds {found} results, its range has {expected} points")]
     Length {
         /// The shard.
         index: usize,
@@ -58,47 +102,10 @@ pub enum ShardError {
         /// Points in the shard.
         expected: usize,
     },
-    /// Reading a file failed.
-    Io(IoError),
+    /// Reading or writing a file failed.
+    #[error(transparent)]
+    Io(#[from] IoError),
 }
-
-impl core::fmt::Display for ShardError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            ShardError::Name(path) => write!(
-                f,
-                "{} is not named <stem>.shard-<i>-of-<n>.npy",
-                path.display()
-            ),
-            ShardError::Count {
-                path,
-                found,
-                expected,
-            } => {
-                write!(
-                    f,
-                    "{} is one of {found} shards, the others of {expected}",
-                    path.display()
-                )
-            }
-            ShardError::Duplicate { index } => write!(f, "shard {index} is present more than once"),
-            ShardError::Missing { index } => write!(f, "shard {index} is missing"),
-            ShardError::Length {
-                index,
-                found,
-                expected,
-            } => {
-                write!(
-                    f,
-                    "shard {index} holds {found} results, its range has {expected} points"
-                )
-            }
-            ShardError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for ShardError {}
 
 /// The file for shard `index` of `count`: `<stem>.shard-<index>-of-<count>.npy`.
 pub fn shard_path(stem: &Path, index: usize, count: usize) -> PathBuf {
@@ -110,69 +117,104 @@ pub fn shard_path(stem: &Path, index: usize, count: usize) -> PathBuf {
     stem.with_file_name(name)
 }
 
-/// Writes one shard's results (`T` = f32, f64, i32 or u32) to its file.
-pub fn write_shard<T: npyz::Serialize + npyz::AutoSerialize + Copy>(
+/// Writes one shard's results (`T` = f32, f64, i32 or u32) to its file,
+/// [`shard_path`]`(stem, index, count)`.
+///
+/// # Errors
+/// [`ShardError::NoShards`] for a count of 0, [`ShardError::Index`] for an
+/// index at or past it, [`ShardError::Io`] naming the file if it cannot be
+/// written.
+pub fn write_shard<T: NpyScalar>(
     stem: &Path,
     index: usize,
     count: usize,
     results: &[T],
-) -> Result<PathBuf, IoError> {
-    use npyz::WriterBuilder;
+) -> Result<PathBuf, ShardError> {
+    if count == 0 {
+        return Err(ShardError::NoShards);
+    }
+    if index >= count {
+        return Err(ShardError::Index { index, count });
+    }
     let path = shard_path(stem, index, count);
-    let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
-    let mut writer = npyz::WriteOptions::<T>::new()
-        .default_dtype()
-        .shape(&[results.len() as u64])
-        .writer(file)
-        .begin_nd()
-        .map_err(|e| IoError::Npy(e.to_string()))?;
-    writer
-        .extend(results.iter().copied())
-        .map_err(|e| IoError::Npy(e.to_string()))?;
-    writer.finish().map_err(|e| IoError::Npy(e.to_string()))?;
+    write_npy_file(&path, results)?;
     Ok(path)
 }
 
-fn parse_name(path: &Path) -> Option<(usize, usize)> {
+/// A shard file's name taken apart: (stem, index, count). Only the names
+/// [`shard_path`] makes parse (digits without sign or leading zeros).
+fn parse_name(path: &Path) -> Option<(&str, usize, usize)> {
     let name = path.file_name()?.to_str()?.strip_suffix(".npy")?;
-    let (_, tail) = name.rsplit_once(".shard-")?;
+    let (stem, tail) = name.rsplit_once(".shard-")?;
     let (index, count) = tail.split_once("-of-")?;
-    Some((index.parse().ok()?, count.parse().ok()?))
+    let number = |digits: &str| {
+        let canonical = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        canonical.then(|| digits.parse::<usize>().ok()).flatten()
+    };
+    let (index, count) = (number(index)?, number(count)?);
+    (index < count).then_some((stem, index, count))
 }
 
 /// Joins shard files (any order) into the results of a space of `len`
-/// points, after checking that every shard of the set is there exactly once
-/// and holds as many results as its range (see [`shard_range`] with `lanes`).
-pub fn merge_shards<T: npyz::Deserialize + Clone>(
+/// points, after checking that they are one set (one stem, one count), that
+/// every shard of the set is there exactly once, and that each holds as many
+/// results as its range (see [`shard_range`] with `lanes`).
+///
+/// # Errors
+/// A [`ShardError`] naming the file or shard; nothing is returned in part.
+pub fn merge_shards<T: NpyScalar>(
     paths: &[PathBuf],
     len: usize,
     lanes: usize,
 ) -> Result<Vec<T>, ShardError> {
-    let mut count = None;
-    let mut by_index: Vec<Option<&PathBuf>> = Vec::new();
+    let mut set: Option<(&str, usize)> = None;
+    let mut shards: Vec<(usize, &PathBuf)> = Vec::with_capacity(paths.len());
     for path in paths {
-        let (index, n) = parse_name(path).ok_or_else(|| ShardError::Name(path.clone()))?;
-        let expected = *count.get_or_insert(n);
-        if n != expected {
-            return Err(ShardError::Count {
+        let (stem, index, count) =
+            parse_name(path).ok_or_else(|| ShardError::Name(path.clone()))?;
+        let (expected_stem, expected_count) = *set.get_or_insert((stem, count));
+        if stem != expected_stem {
+            return Err(ShardError::Stem {
                 path: path.clone(),
-                found: n,
-                expected,
+                found: stem.to_owned(),
+                expected: expected_stem.to_owned(),
             });
         }
-        by_index.resize(n, None);
-        let slot = by_index
-            .get_mut(index)
-            .ok_or_else(|| ShardError::Name(path.clone()))?;
-        if slot.replace(path).is_some() {
+        if count != expected_count {
+            return Err(ShardError::Count {
+                path: path.clone(),
+                found: count,
+                expected: expected_count,
+            });
+        }
+        shards.push((index, path));
+    }
+    let Some((_, count)) = set else {
+        return Err(ShardError::NoFiles);
+    };
+    // Sorted by index, shard k must sit at position k: the first position
+    // where it does not names a duplicate or a missing shard. Nothing here
+    // grows with `count`, which comes from a file name.
+    shards.sort_by_key(|&(index, _)| index);
+    for (position, &(index, _)) in shards.iter().enumerate() {
+        if index < position {
             return Err(ShardError::Duplicate { index });
         }
+        if index > position {
+            return Err(ShardError::Missing { index: position });
+        }
     }
-    let mut all = Vec::with_capacity(len);
-    for (index, path) in by_index.iter().enumerate() {
-        let path = path.ok_or(ShardError::Missing { index })?;
-        let results: Vec<T> = read_npy(path).map_err(ShardError::Io)?;
-        let expected = shard_range(len, lanes, index, by_index.len()).len();
+    if shards.len() < count {
+        return Err(ShardError::Missing {
+            index: shards.len(),
+        });
+    }
+    let mut all = Vec::new();
+    for (index, path) in shards {
+        let expected = shard_range(len, lanes, index, count)?.len();
+        let results: Vec<T> = read_npy(path)?;
         if results.len() != expected {
             return Err(ShardError::Length {
                 index,
@@ -195,7 +237,7 @@ mod tests {
             for lanes in [1, 8, 64] {
                 for count in [1, 2, 3, 7, 100] {
                     let ranges: Vec<_> = (0..count)
-                        .map(|i| shard_range(len, lanes, i, count))
+                        .map(|i| shard_range(len, lanes, i, count).unwrap())
                         .collect();
                     assert_eq!(ranges[0].start, 0);
                     assert_eq!(ranges[count - 1].end, len);

@@ -53,11 +53,16 @@ pub trait Space {
     /// shards in index order covering every point, their sizes balanced to
     /// within 64 points (so each starts on a boundary of the widest packs).
     /// An `index` past the last shard gives an empty slice.
-    fn shard(&self, index: usize, count: usize) -> Slice<'_, Self> {
-        Slice::new(
-            self,
-            crate::shard::shard_range(self.len(), crate::columns::PADDING, index, count),
-        )
+    ///
+    /// # Errors
+    /// [`ShardError::NoShards`](crate::shard::ShardError::NoShards) if `count` is 0.
+    fn shard(
+        &self,
+        index: usize,
+        count: usize,
+    ) -> Result<Slice<'_, Self>, crate::shard::ShardError> {
+        let range = crate::shard::shard_range(self.len(), crate::columns::PADDING, index, count)?;
+        Ok(Slice::new(self, range))
     }
 
     /// The space laid out as `(n_pmap, n_map, V)` packs of `V` lanes, with

@@ -234,13 +234,12 @@ fn a_panicking_kernel_is_an_error_naming_the_first_failing_point() {
             l.x
         });
         // y = i / 2 - 3: 100 at point 206 (pack 200..208), 300 at point 606.
-        assert_eq!(
-            result,
-            Err(ExecError::KernelPanicked {
-                point: 200,
-                message: "blew up at y = 97".into()
-            }),
-            "{executor:?}"
+        assert!(
+            matches!(
+                &result,
+                Err(ExecError::KernelPanicked { point: 200, message }) if message == "blew up at y = 97"
+            ),
+            "{executor:?}: {result:?}"
         );
         // The executor (and its pool) still works.
         let again = executor.run::<8, _, _, _>(&space, kernel::<8>).unwrap();
@@ -250,12 +249,12 @@ fn a_panicking_kernel_is_an_error_naming_the_first_failing_point() {
         assert!(p.y != 300.0, "point with y = 300");
         p.x
     });
-    assert_eq!(
-        mapped,
-        Err(ExecError::KernelPanicked {
-            point: 606,
-            message: "point with y = 300".into()
-        })
+    assert!(
+        matches!(
+            &mapped,
+            Err(ExecError::KernelPanicked { point: 606, message }) if message == "point with y = 300"
+        ),
+        "{mapped:?}"
     );
     let message = mapped.unwrap_err().to_string();
     assert_eq!(
@@ -266,18 +265,18 @@ fn a_panicking_kernel_is_an_error_naming_the_first_failing_point() {
 
 #[test]
 fn zero_threads_and_zero_blocks_are_errors() {
-    assert_eq!(
+    assert!(matches!(
         Executor::parallel().threads(0).unwrap_err(),
         ExecError::NoThreads
-    );
+    ));
     let space = space(5);
-    assert_eq!(
+    assert!(matches!(
         Executor::parallel()
             .n_pmap(0)
             .run::<4, _, _, _>(&space, kernel::<4>)
             .unwrap_err(),
         ExecError::Layout(dataspace::LayoutError::NoBlocks)
-    );
+    ));
     assert!(Executor::parallel().n_pmap(0).map(&space, scalar).is_err());
     assert_eq!(Executor::parallel().threads(3).unwrap().thread_count(), 3);
     assert_eq!(Executor::sequential().thread_count(), 1);

@@ -24,7 +24,7 @@ fn shards_merged_equal_the_whole_run() {
         let mut paths: Vec<_> = (0..count)
             .rev()
             .map(|i| {
-                let shard = space.shard(i, count);
+                let shard = space.shard(i, count).unwrap();
                 let out = Executor::sequential()
                     .run::<64, _, _, _>(&shard, w1_kernel::<64>)
                     .unwrap();
@@ -47,7 +47,7 @@ fn a_missing_or_duplicated_shard_is_an_error() {
     let paths: Vec<_> = (0..4)
         .map(|i| {
             let out = Executor::sequential()
-                .run::<8, _, _, _>(&space.shard(i, 4), w1_kernel::<8>)
+                .run::<8, _, _, _>(&space.shard(i, 4).unwrap(), w1_kernel::<8>)
                 .unwrap();
             write_shard(&stem, i, 4, &out).unwrap()
         })

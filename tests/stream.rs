@@ -83,10 +83,7 @@ fn a_resumed_run_equals_an_uninterrupted_one_byte_for_byte() {
         std::fs::write(&file, &whole[..cut]).unwrap();
         let mut sink = CsvSink::open(&file, "y").unwrap();
         let lines_kept = whole[..cut].iter().filter(|&&b| b == b'\n').count();
-        assert_eq!(
-            dataspace::Sink::<Vec<f32>>::written(&sink),
-            lines_kept.saturating_sub(1)
-        );
+        assert_eq!(sink.written(), lines_kept.saturating_sub(1));
         executor()
             .run_into::<4, _, _, _, _>(&design, kernel::<4>, &mut sink)
             .unwrap();
@@ -149,7 +146,7 @@ fn progress_reports_reach_the_total_and_count_resumed_points() {
     let whole = expected(&design);
     std::fs::write(&file, &whole[..whole.len() / 2]).unwrap();
     let mut sink = CsvSink::open(&file, "y").unwrap();
-    let resumed_from = dataspace::Sink::<Vec<f32>>::written(&sink);
+    let resumed_from = sink.written();
     Executor::parallel()
         .n_pmap(1)
         .on_progress(move |done, _| {

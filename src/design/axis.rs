@@ -103,13 +103,7 @@ impl<T> Axis<T> {
                 log,
                 map,
             } => {
-                let t = if *n <= 1 {
-                    0.0
-                } else {
-                    k as f64 / (*n - 1) as f64
-                };
-                // The last value is exactly `hi`, not lo + (hi - lo) * 1.
-                let x = if k + 1 == *n { *hi } else { lo + (hi - lo) * t };
+                let x = numpy_linspace(*lo, *hi, *n, k);
                 map(if *log { 10f64.powf(x) } else { x })
             }
             Kind::Uniform { lo, hi, map } => map(lo + (hi - lo) * u),
@@ -117,9 +111,34 @@ impl<T> Axis<T> {
     }
 }
 
+/// Value `k` of numpy's `linspace(lo, hi, n)` (endpoint included), computed
+/// as numpy computes it in float64, so that the values agree bit for bit:
+/// `k * step + lo` with `step = (hi - lo) / (n - 1)`, `k / (n - 1) * (hi - lo)
+/// + lo` when the step underflows to 0, exactly `hi` last, and `lo` alone for
+/// `n = 1`.
+fn numpy_linspace(lo: f64, hi: f64, n: usize, k: usize) -> f64 {
+    let delta = hi - lo;
+    let k_f = k as f64;
+    if n <= 1 {
+        return k_f * delta + lo;
+    }
+    if k + 1 == n {
+        return hi;
+    }
+    let div = (n - 1) as f64;
+    let step = delta / div;
+    if step == 0.0 {
+        k_f / div * delta + lo
+    } else {
+        k_f * step + lo
+    }
+}
+
 impl<T: AxisScalar> Axis<T> {
-    /// `n` evenly spaced values from `lo` to `hi`, both included (numpy's
-    /// `linspace`). Integers are rounded to nearest.
+    /// `n` evenly spaced values from `lo` to `hi`, both included: numpy's
+    /// `linspace(lo, hi, n)` bit for bit (computed in `f64` as numpy does,
+    /// then converted to `T`; `n = 1` gives `lo`). Integers are rounded to
+    /// nearest, where numpy's `dtype=int` would truncate.
     pub fn linspace(lo: T, hi: T, n: usize) -> Self {
         Axis {
             kind: Kind::Grid {
@@ -133,7 +152,9 @@ impl<T: AxisScalar> Axis<T> {
     }
 
     /// `n` values from `10^lo_exp` to `10^hi_exp`, evenly spaced in the
-    /// exponent (numpy's `logspace`).
+    /// exponent: numpy's `logspace`, `10^x` of the [`linspace`](Axis::linspace)
+    /// exponents (`n = 1` gives `10^lo_exp`). The power is the platform's
+    /// `pow`, which may differ from numpy's in the last bit.
     pub fn logspace(lo_exp: f64, hi_exp: f64, n: usize) -> Self {
         Axis {
             kind: Kind::Grid {
@@ -171,7 +192,7 @@ mod tests {
         let f = Axis::<f32>::linspace(0.0, 0.3, 4);
         assert_eq!(f.at(3, 0.0), 0.3f32);
         assert_eq!(Axis::<i32>::linspace(0, 10, 4).at(1, 0.0), 3); // 3.33 rounded
-        assert_eq!(Axis::<f32>::linspace(2.0, 5.0, 1).at(0, 0.0), 5.0);
+        assert_eq!(Axis::<f32>::linspace(2.0, 5.0, 1).at(0, 0.0), 2.0); // numpy: the lower end
     }
 
     #[test]

@@ -72,7 +72,10 @@ impl Plan {
                         expected_from: first_name,
                     });
                 }
-                strides[f] = (len, group_len.max(1));
+                // An empty axis makes the design empty (len 0): the strides
+                // of the groups before it are then never used for a real
+                // point, but must not be 0, since packs divide by them.
+                strides[f] = (len.max(1), group_len.max(1));
             }
             len = len
                 .checked_mul(group_len)
@@ -228,8 +231,16 @@ fn draw(sampler: Sampler, seed: u64, dim: u32, i: usize, n: usize) -> f64 {
             let stratum = permute(i as u64, n as u64, seed ^ mix(dim as u64 + 1));
             (stratum as f64 + unit(seed, (dim as u64) << 32 | 1, i as u64)) / n as f64
         }
-        Sampler::Sobol => sobol_burley::sample(i as u32, dim, seed as u32) as f64,
+        // sobol_burley takes a 32-bit seed: fold all 64 bits in, so that seeds
+        // differing only in their upper half give different designs.
+        Sampler::Sobol => sobol_burley::sample(i as u32, dim, fold_seed(seed)) as f64,
     }
+}
+
+/// A 64-bit seed as 32 bits that depend on all 64.
+fn fold_seed(seed: u64) -> u32 {
+    let z = mix(seed);
+    (z ^ (z >> 32)) as u32
 }
 
 /// A keyed bijection of `0..n`, computed for one index: a 4-round Feistel

@@ -20,12 +20,15 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
     let mut fixed_fields = Vec::new();
     let mut fixed_idents = Vec::new();
     let mut header = Vec::new();
+    let mut dtypes = Vec::new();
     let mut cells = Vec::new();
     let mut field_names = Vec::new();
-    let mut buffers = Vec::new();
+    let mut empty_columns = Vec::new();
     let mut parse = Vec::new();
-    let mut free_idents = Vec::new();
     let mut f = 0usize;
+    // Generated code binds no local named after a field (fields are reached
+    // through `__dataspace_columns.field`), so no field name can shadow a
+    // local, a parameter or a helper.
     for field in &input.fields {
         let (ident, ty) = (field.ident, field.ty);
         let name = field.name();
@@ -37,25 +40,25 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             }
             Kind::Free(column) => {
                 let scalar = column.as_ref().expect("validated").scalar;
-                header.push(quote!(<#ty as #io::Cells>::names(#name, &mut out);));
-                cells.push(quote!(#io::Cells::cells(&self.#ident, out);));
+                header.push(quote!(<#ty as #io::Cells>::names(#name, __dataspace_out);));
+                dtypes.push(quote!(<#ty as #io::Cells>::dtypes(__dataspace_out);));
+                cells.push(quote!(#io::Cells::cells(&self.#ident, __dataspace_out);));
                 field_names.push(quote!((#name, {
-                    let mut names = #private::Vec::new();
-                    <#ty as #io::Cells>::names(#name, &mut names);
-                    names
+                    let mut __dataspace_names = #private::Vec::new();
+                    <#ty as #io::Cells>::names(#name, &mut __dataspace_names);
+                    __dataspace_names
                 })));
-                buffers.push(quote!(let mut #ident: #private::Vec<#ty> = #private::Vec::new();));
+                empty_columns.push(quote!(#ident: #private::Vec::new()));
                 parse.push(quote! {
-                    let width = <#ty as #io::Cells>::width();
-                    #ident.push(#io::parse_cells::<#ty>(
-                        &cells[at..at + width],
-                        line,
-                        &fields[#f].1,
+                    let __dataspace_width = <#ty as #io::Cells>::width();
+                    __dataspace_columns.#ident.push(#private::parse_cells::<#ty>(
+                        &__dataspace_cells[__dataspace_at..__dataspace_at + __dataspace_width],
+                        __dataspace_line,
+                        &__dataspace_fields[#f].1,
                         <#scalar as ::dataspace::Scalar>::NAME,
                     )?);
-                    at += width;
+                    __dataspace_at += __dataspace_width;
                 });
-                free_idents.push(ident);
                 f += 1;
             }
         }
@@ -76,13 +79,15 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
 
         #[automatically_derived]
         impl #io::Record for #point {
-            fn header() -> #private::Vec<::std::string::String> {
-                let mut out = #private::Vec::new();
+            fn header(__dataspace_out: &mut #private::Vec<::std::string::String>) {
                 #(#header)*
-                out
             }
 
-            fn cells(&self, out: &mut #private::Vec<#io::Value>) {
+            fn dtypes(__dataspace_out: &mut #private::Vec<#io::Dtype>) {
+                #(#dtypes)*
+            }
+
+            fn cells(&self, __dataspace_out: &mut #private::Vec<#io::Value>) {
                 #(#cells)*
             }
         }
@@ -91,18 +96,20 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         impl #space {
             #[doc = #read_doc]
             pub fn read_csv<R: ::std::io::Read>(reader: R, fixed: #fixed) -> #private::Result<Self, #io::IoError> {
-                let fields = [#(#field_names),*];
-                #(#buffers)*
-                #io::read_csv_rows(reader, &fields, |line, cells| {
-                    let mut at = 0usize;
+                let __dataspace_fields = [#(#field_names),*];
+                let mut __dataspace_columns = #columns {
+                    #(#empty_columns,)*
+                    #(#fixed_idents: fixed.#fixed_idents,)*
+                };
+                #private::read_csv_rows(reader, &__dataspace_fields, |__dataspace_line, __dataspace_cells| {
+                    let mut __dataspace_at = 0usize;
                     #(#parse)*
-                    let _ = at;
+                    let _ = __dataspace_at;
                     #private::Ok(())
                 })?;
-                let #fixed { #(#fixed_idents),* } = fixed;
+                // Every column got one value per record, or the read failed.
                 #private::Ok(
-                    #space::new(#columns { #(#free_idents,)* #(#fixed_idents,)* })
-                        .expect("every column has one value per line"),
+                    #space::new(__dataspace_columns).expect("every column has one value per record"),
                 )
             }
         }

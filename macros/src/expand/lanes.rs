@@ -4,7 +4,7 @@
 use super::{clone_fixed, lane_bounds, layout, per_column, Names};
 use crate::ast::{Input, Kind};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 pub fn expand(input: &Input, names: &Names) -> TokenStream {
     let Names {
@@ -59,8 +59,15 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let pack = per_column(column, quote!(<#scalar as ::dataspace::Packable<V>>::Pack));
                 let doc = format!("`{name}` of V consecutive points, one point per lane.");
                 fields.push(quote!(#[doc = #doc] pub #ident: #pack));
-                new_args.push(quote!(#ident: #pack));
-                new_fields.push(quote!(#ident));
+                // Parameters are named after the fields, for readable docs,
+                // except one that would be read as the const parameter `V`.
+                let arg = if ident == "V" {
+                    format_ident!("__dataspace_{}", ident)
+                } else {
+                    ident.clone()
+                };
+                new_args.push(quote!(#arg: #pack));
+                new_fields.push(quote!(#ident: #arg));
                 block_init.push(quote!(#ident: #private::Vec::with_capacity(points)));
                 append.push(quote!(all.#ident.extend(block.#ident);));
                 push.push(match column.array_len {

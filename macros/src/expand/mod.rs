@@ -120,11 +120,6 @@ fn layout<'a>(input: &Input<'a>) -> (Vec<Block<'a>>, Vec<Slot>) {
     (blocks, slots)
 }
 
-/// The idents of all fields, for struct patterns and literals.
-fn idents<'a>(fields: impl IntoIterator<Item = &'a Field<'a>>) -> Vec<&'a Ident> {
-    fields.into_iter().map(|field| field.ident).collect()
-}
-
 /// A copy of `value`, a fixed field: `Clone` and `Sync` are checked with the
 /// field type's span, so a fixed type that lacks them gets one error, at the field.
 fn clone_fixed(field: &Field, value: TokenStream) -> TokenStream {

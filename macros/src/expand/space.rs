@@ -1,7 +1,7 @@
 //! `XSpace`: validated columnar storage, its constructors, column access and
 //! the `Space` trait (points by index).
 
-use super::{clone_fixed, idents, layout, Names};
+use super::{clone_fixed, layout, Names};
 use crate::ast::{Input, Kind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -18,7 +18,6 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
     } = names;
     let vis = input.vis;
     let private = quote!(::dataspace::__private);
-    let all = idents(&input.fields);
     let (blocks, slots) = layout(input);
 
     // Per block: its field, type, and how `new` / `from_arrays` fill it.
@@ -68,25 +67,27 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                     .expect("slot's block");
                 let name = field.name();
                 if column.array_len.is_some() {
-                    fill_from_columns[b]
-                        .push(quote!(#block.extend(#private::split_array_column(#ident));));
+                    fill_from_columns[b].push(
+                        quote!(#block.extend(#private::split_array_column(__dataspace_columns.#ident));),
+                    );
                     fill_from_arrays[b].push(
-                        quote!(#block.extend(#private::split_array_column(#private::Vec::from(#ident)));),
+                        quote!(#block.extend(#private::split_array_column(#private::Vec::from(__dataspace_arrays.#ident)));),
                     );
                     borrow.push(
                         quote!(#ident: ::core::array::from_fn(|k| self.#block.column(#offset + k))),
                     );
                     get.push(quote!(#ident: ::core::array::from_fn(|k| self.#block.column(#offset + k)[index])));
                 } else {
-                    fill_from_columns[b].push(quote!(#block.push(#ident);));
-                    fill_from_arrays[b].push(quote!(#block.push(#private::Vec::from(#ident));));
+                    fill_from_columns[b].push(quote!(#block.push(__dataspace_columns.#ident);));
+                    fill_from_arrays[b]
+                        .push(quote!(#block.push(#private::Vec::from(__dataspace_arrays.#ident));));
                     borrow.push(quote!(#ident: self.#block.column(#offset)));
                     get.push(quote!(#ident: self.#block.column(#offset)[index]));
                 }
                 match &first_free {
                     None => first_free = Some((ident, name)),
                     Some((_, first_name)) => checks.push(quote! {
-                        #private::check_len(#point_name, #name, #ident.len(), __dataspace_len, #first_name)?;
+                        #private::check_len(#point_name, #name, __dataspace_columns.#ident.len(), __dataspace_len, #first_name)?;
                     }),
                 }
             }
@@ -144,21 +145,27 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         impl #space {
             #[doc = #new_doc]
             pub fn new(columns: #columns) -> #private::Result<Self, ::dataspace::ShapeError> {
-                let #columns { #(#all),* } = columns;
-                // Locals are named so that no field name (all of which are bound
-                // here) can shadow them.
-                let __dataspace_len = #first.len();
+                // Fields are reached through `__dataspace_columns`, never bound as
+                // locals, so no field name can shadow a local or a helper.
+                let __dataspace_columns = columns;
+                let __dataspace_len = __dataspace_columns.#first.len();
                 #(#checks)*
                 #from_columns
-                #private::Ok(#space { #(#block_fields,)* #(#fixed_idents,)* })
+                #private::Ok(#space {
+                    #(#block_fields,)*
+                    #(#fixed_idents: __dataspace_columns.#fixed_idents,)*
+                })
             }
 
             /// Builds a space of `N` points from arrays, whose lengths the compiler has
             /// already checked: this cannot fail.
             pub fn from_arrays<const N: usize>(arrays: #arrays<N>) -> Self {
-                let #arrays { #(#all),* } = arrays;
+                let __dataspace_arrays = arrays;
                 #from_arrays
-                #space { #(#block_fields,)* #(#fixed_idents,)* }
+                #space {
+                    #(#block_fields,)*
+                    #(#fixed_idents: __dataspace_arrays.#fixed_idents,)*
+                }
             }
 
             /// The columns, borrowed: free fields as slices of N values, fixed fields
