@@ -187,6 +187,18 @@ pub enum DesignError {
     },
     /// The product of the axis lengths overflows `usize`.
     TooManyPoints,
+    /// An axis whose ends or bounds describe no values of its type.
+    InvalidAxis {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A design too large to store as a space (`to_space`).
+    TooLarge {
+        /// Its points.
+        points: usize,
+    },
     /// A Sobol design beyond `sobol_burley`'s limits (2^16 points, 256 random fields).
     SobolLimits {
         /// Points asked for.
@@ -215,6 +227,11 @@ impl fmt::Display for DesignError {
             DesignError::DuplicateField { field } => write!(f, "free field `{field}` is in more than one group"),
             DesignError::MissingField { field } => write!(f, "free field `{field}` is in no group"),
             DesignError::TooManyPoints => f.write_str("the product of the axis lengths overflows usize"),
+            DesignError::InvalidAxis { field, reason } => write!(f, "axis `{field}`: {reason}"),
+            DesignError::TooLarge { points } => write!(
+                f,
+                "a design of {points} points does not fit in memory as a space: run it as a design (the executor reads designs point by point)"
+            ),
             DesignError::SobolLimits { points, fields } => write!(
                 f,
                 "a Sobol design has at most 65536 points and 256 random fields, asked for {points} points and {fields} fields"

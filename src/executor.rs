@@ -273,6 +273,12 @@ impl Executor {
             sink.write(&slice, &out).map_err(ExecError::Sink)?;
             start = end;
         }
+        if len == 0 {
+            // Nothing to run, but a file sink still gets its header.
+            let empty = Slice::new(space, 0..0);
+            sink.write(&empty, &O::finish(Vec::new(), 0))
+                .map_err(ExecError::Sink)?;
+        }
         reporter.finish();
         Ok(())
     }
@@ -298,9 +304,9 @@ impl Executor {
         let run_range = |b: usize| {
             let points = (b * per_block).min(len)..((b + 1) * per_block).min(len);
             let done = points.len();
-            let out = map_range(space, points, b, &f, &first_failed);
-            let reported = report(&reporter, done, b, &first_failed);
-            out.and_then(|out| reported.map(|()| out))
+            let out = map_range(space, points, b, &f, &first_failed)?;
+            report(&reporter, done, b, &first_failed)?;
+            Ok(out)
         };
         let blocks = self.in_pool(|| match self.pool {
             Pool::Sequential => (0..n_blocks).map(run_range).collect::<Vec<_>>(),
@@ -358,9 +364,10 @@ where
         }
         Some(out)
     }));
-    let out = settle(result, index, current, first_failed);
-    let reported = report(reporter, points.len(), index, first_failed);
-    out.and_then(|out| reported.map(|()| out))
+    let out = settle(result, index, current, first_failed)?;
+    // Only finished blocks count: a failed run never reports 100 %.
+    report(reporter, points.len(), index, first_failed)?;
+    Ok(out)
 }
 
 /// Reports a finished block; a panicking callback fails the block (and so

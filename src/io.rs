@@ -13,6 +13,8 @@
 //! Every error that concerns a file names it, and keeps the operating
 //! system's error as its [`source`](std::error::Error::source).
 
+mod npy;
+
 use crate::pack::Scalar;
 use crate::space::Space;
 use core::fmt;
@@ -88,9 +90,14 @@ impl Value {
 
 impl fmt::Display for Value {
     /// Rust's shortest representation that reads back to the same value
-    /// (`NaN`, `inf`, `-inf` included).
+    /// (`inf`, `-inf`, `NaN` and `-NaN` included; a NaN's payload bits other
+    /// than its sign are not kept, as in numpy's and pandas' text formats).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // The sign of a NaN is kept (`0.0 / 0.0` is a negative NaN on
+            // x86); its payload is not.
+            Value::F32(x) if x.is_nan() && x.is_sign_negative() => f.write_str("-NaN"),
+            Value::F64(x) if x.is_nan() && x.is_sign_negative() => f.write_str("-NaN"),
             Value::F32(x) => write!(f, "{x:?}"),
             Value::F64(x) => write!(f, "{x:?}"),
             Value::I32(x) => write!(f, "{x}"),
@@ -109,13 +116,23 @@ pub trait NpyScalar: Scalar + sealed::NpyIo {
 }
 
 mod sealed {
-    /// The `npyz` traits, kept out of public signatures.
-    pub trait NpyIo: npyz::Deserialize + npyz::Serialize + npyz::AutoSerialize + Copy {}
+    /// The `npyz` traits (for writing) and decoding, kept out of public signatures.
+    pub trait NpyIo: npyz::Serialize + npyz::AutoSerialize + Copy {
+        /// The value in `bytes` (exactly its size), in the given byte order.
+        fn decode(bytes: &[u8], big_endian: bool) -> Self;
+    }
 }
 
 macro_rules! npy_scalars {
     ($($t:ident => $dtype:ident),*) => {$(
-        impl sealed::NpyIo for $t {}
+        impl sealed::NpyIo for $t {
+            #[inline]
+            fn decode(bytes: &[u8], big_endian: bool) -> Self {
+                let mut raw = [0u8; core::mem::size_of::<$t>()];
+                raw.copy_from_slice(bytes);
+                if big_endian { $t::from_be_bytes(raw) } else { $t::from_le_bytes(raw) }
+            }
+        }
         impl NpyScalar for $t {
             const DTYPE: Dtype = Dtype::$dtype;
         }
@@ -140,7 +157,7 @@ pub trait Cells: Sized {
 }
 
 macro_rules! scalar_cells {
-    ($($t:ident => $variant:ident),*) => {$(
+    ($($t:ident => $variant:ident, $parse:expr;)*) => {$(
         impl Cells for $t {
             fn names(field: &str, out: &mut Vec<String>) {
                 out.push(field.to_owned());
@@ -156,14 +173,41 @@ macro_rules! scalar_cells {
             }
             fn parse(cells: &[&str]) -> Result<Self, usize> {
                 match cells {
-                    [cell] => cell.trim().parse().map_err(|_| 0),
+                    [cell] => $parse(cell.trim()).ok_or(0),
                     _ => Err(0),
                 }
             }
         }
     )*};
 }
-scalar_cells!(f32 => F32, f64 => F64, i32 => I32, u32 => U32);
+scalar_cells! {
+    f32 => F32, parse_float::<f32>;
+    f64 => F64, parse_float::<f64>;
+    i32 => I32, |cell: &str| cell.parse().ok();
+    u32 => U32, |cell: &str| cell.parse().ok();
+}
+
+/// A float cell: a number in the type's range, `inf`/`infinity`, or
+/// `NaN` (`-NaN` is the NaN with the sign bit set, as [`Value`] writes it).
+/// A finite number too large for the type is not a value (`1e39` for `f32`),
+/// rather than infinity.
+fn parse_float<T>(cell: &str) -> Option<T>
+where
+    T: core::str::FromStr + core::ops::Neg<Output = T> + Copy + Into<f64> + Scalar,
+{
+    let (negative, body) = match cell.strip_prefix('-') {
+        Some(body) => (true, body),
+        None => (false, cell.strip_prefix('+').unwrap_or(cell)),
+    };
+    if body.eq_ignore_ascii_case("nan") {
+        let nan = T::from_fill(f64::NAN);
+        return Some(if negative { -nan } else { nan });
+    }
+    let x: T = cell.parse().ok()?;
+    let infinite = x.into().is_infinite();
+    let says_infinite = body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity");
+    (!infinite || says_infinite).then_some(x)
+}
 
 impl<T: Cells + Scalar, const K: usize> Cells for [T; K] {
     fn names(field: &str, out: &mut Vec<String>) {
@@ -754,59 +798,16 @@ pub(crate) fn write_npy_file<T: NpyScalar>(path: &Path, values: &[T]) -> Result<
 /// Reads a 1-D `.npy` file of `T` (written by [`write_npy`] or numpy; either
 /// byte order).
 ///
+/// The header is parsed here and checked against the file's size before
+/// anything is allocated for the values, so a hostile header cannot ask for
+/// more memory than the file holds.
+///
 /// # Errors
 /// [`IoError::File`] if the file cannot be read; [`IoError::NpyDtype`] if it
-/// holds another type; [`IoError::Npy`] if it is malformed, not 1-D, or
-/// shorter than its header says. The header's shape is checked against the
-/// file's size before anything is allocated for the values.
+/// holds another type; [`IoError::Npy`] if it is malformed, not 1-D, or its
+/// data is shorter or longer than its header says.
 pub fn read_npy<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
-    let bytes = std::fs::read(path).map_err(|e| IoError::file("read", path, e))?;
-    let malformed = |message: String| IoError::Npy {
-        path: path.to_path_buf(),
-        message,
-    };
-    let file = npyz::NpyFile::new(&bytes[..])
-        .map_err(|e| malformed(format!("not a valid .npy file ({e})")))?;
-    let found = match file.dtype() {
-        npyz::DType::Plain(ty) => ty,
-        other => {
-            return Err(IoError::NpyDtype {
-                path: path.to_path_buf(),
-                found: other.descr(),
-                expected: T::DTYPE,
-            })
-        }
-    };
-    let expected_char = match T::DTYPE {
-        Dtype::F32 | Dtype::F64 => npyz::TypeChar::Float,
-        Dtype::I32 => npyz::TypeChar::Int,
-        Dtype::U32 => npyz::TypeChar::Uint,
-    };
-    let size = core::mem::size_of::<T>() as u64;
-    if found.type_char() != expected_char || found.size_field() != size {
-        return Err(IoError::NpyDtype {
-            path: path.to_path_buf(),
-            found: found.to_string(),
-            expected: T::DTYPE,
-        });
-    }
-    let shape = file.shape().to_vec();
-    let [len] = shape[..] else {
-        return Err(malformed(format!(
-            "holds an array of shape {shape:?}, expected 1-D"
-        )));
-    };
-    let data = file.into_inner().len() as u64;
-    if len.checked_mul(size) != Some(data) {
-        return Err(malformed(format!(
-            "its header says {len} values ({} bytes) but {data} bytes follow",
-            len.saturating_mul(size)
-        )));
-    }
-    let file = npyz::NpyFile::new(&bytes[..])
-        .map_err(|e| malformed(format!("not a valid .npy file ({e})")))?;
-    file.into_vec()
-        .map_err(|e| malformed(format!("cannot read the values ({e})")))
+    npy::read(path)
 }
 
 /// A `csv` error as an [`IoError`] that says what is wrong in words.

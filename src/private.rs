@@ -146,6 +146,33 @@ pub fn parse_cells<T: Cells>(
     })
 }
 
+/// A free field's axis checked ([`Axis::check`]), and its length.
+pub fn check_axis<T>(
+    field: &'static str,
+    axis: &crate::Axis<T>,
+) -> Result<Option<usize>, crate::DesignError> {
+    axis.check()
+        .map_err(|reason| crate::DesignError::InvalidAxis { field, reason })?;
+    Ok(axis.len())
+}
+
+/// A design's column of `len` values, `value(i)` each, or
+/// [`DesignError::TooLarge`](crate::DesignError::TooLarge) if it cannot be
+/// allocated.
+pub fn column_of<T>(
+    len: usize,
+    value: impl FnMut(usize) -> T,
+) -> Result<Vec<T>, crate::DesignError> {
+    let mut column = Vec::new();
+    let too_large = crate::DesignError::TooLarge { points: len };
+    let room = len
+        .checked_next_multiple_of(PADDING)
+        .ok_or(too_large.clone())?;
+    column.try_reserve_exact(room).map_err(|_| too_large)?;
+    column.extend((0..len).map(value));
+    Ok(column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

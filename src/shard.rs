@@ -60,6 +60,9 @@ pub enum ShardError {
     /// A file name is not `<stem>.shard-<i>-of-<n>.npy` with `i < n`.
     #[error("{} is not named <stem>.shard-<i>-of-<n>.npy with i < n", .0.display())]
     Name(PathBuf),
+    /// A stem that names no file to put shard names after (`""`, `..`).
+    #[error("the stem {} names no file: give one such as results/run", .0.display())]
+    BadStem(PathBuf),
     /// Files of different runs (other stems).
     #[error("{} is a shard of `{found}`, the others of `{expected}`", path.display())]
     Stem {
@@ -122,7 +125,8 @@ pub fn shard_path(stem: &Path, index: usize, count: usize) -> PathBuf {
 ///
 /// # Errors
 /// [`ShardError::NoShards`] for a count of 0, [`ShardError::Index`] for an
-/// index at or past it, [`ShardError::Io`] naming the file if it cannot be
+/// index at or past it, [`ShardError::BadStem`] for a stem without a file
+/// name (`""`, `..`), [`ShardError::Io`] naming the file if it cannot be
 /// written.
 pub fn write_shard<T: NpyScalar>(
     stem: &Path,
@@ -135,6 +139,9 @@ pub fn write_shard<T: NpyScalar>(
     }
     if index >= count {
         return Err(ShardError::Index { index, count });
+    }
+    if stem.file_name().is_none() {
+        return Err(ShardError::BadStem(stem.to_path_buf()));
     }
     let path = shard_path(stem, index, count);
     write_npy_file(&path, results)?;

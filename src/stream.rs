@@ -108,6 +108,19 @@ impl CsvSink {
             .truncate(false)
             .open(&path)
             .map_err(|e| IoError::file("open", &path, e))?;
+        let metadata = file
+            .metadata()
+            .map_err(|e| IoError::file("read", &path, e))?;
+        if !metadata.is_file() {
+            return Err(IoError::file(
+                "resume",
+                &path,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "not a regular file (a CSV sink appends to and truncates its file)",
+                ),
+            ));
+        }
         let scan = Scan::read(&file).map_err(|e| IoError::file("read", &path, e))?;
         Ok(CsvSink {
             path,

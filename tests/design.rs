@@ -161,7 +161,7 @@ fn get_of_a_design_equals_the_materialised_space() {
         Axis::linspace(-5, 5, 11),
     ))
     .unwrap();
-    let space = design.to_space();
+    let space = design.to_space().unwrap();
     assert_eq!(space.len(), 17 * 13 * 11);
     let mut i = 12345usize;
     for _ in 0..200 {
@@ -182,7 +182,7 @@ fn packs_of_a_design_equal_packs_of_its_materialised_space() {
         Axis::values([1, 2]),
     ))
     .unwrap(); // 70 points: a tail pack at V = 8 and 16
-    let space = design.to_space();
+    let space = design.to_space().unwrap();
     for n_pmap in [1, 3] {
         let options = CollectOptions { n_pmap, fill: -1.0 };
         let from_design = design.collect_with::<8>(options).unwrap();
@@ -270,7 +270,8 @@ fn slices_are_spaces_of_their_points_and_stop_at_their_end() {
         Axis::value(0),
     ))
     .unwrap()
-    .to_space();
+    .to_space()
+    .unwrap();
     let slice = space.slice(3..8).unwrap();
     assert_eq!(slice.len(), 5);
     assert_eq!(

@@ -21,32 +21,52 @@ enum Kind<T> {
         n: usize,
         log: bool,
         map: fn(f64) -> T,
+        /// The range of `T`, to check the ends against.
+        range: (f64, f64),
     },
     /// One draw in `[lo, hi)` per point.
     Uniform {
         lo: f64,
         hi: f64,
-        map: fn(f64) -> T,
+        draw: fn(f64, f64, f64) -> T,
+        range: (f64, f64),
     },
 }
 
 /// A scalar an axis can interpolate: floats, and integers (rounded to nearest).
 pub trait AxisScalar: Copy {
+    /// The smallest and largest finite values, as f64.
+    const RANGE: (f64, f64);
     /// `x` as this type: `as` for floats, rounded to nearest for integers.
     fn from_f64(x: f64) -> Self;
     /// This value as f64 (exact for every supported scalar).
     fn to_f64(self) -> f64;
+    /// The value at the unit-interval draw `u` of the range `[lo, hi)`,
+    /// never `hi`: `lo + (hi - lo) u` (rounded down to below `hi` if it
+    /// rounds up to it) for floats, its floor for integers, so that each
+    /// integer of `lo..hi` is equally likely.
+    fn uniform(lo: f64, hi: f64, u: f64) -> Self;
 }
 
 macro_rules! axis_scalars {
     (float: $($f:ident),*; int: $($i:ident),*) => {
         $(impl AxisScalar for $f {
+            const RANGE: (f64, f64) = ($f::MIN as f64, $f::MAX as f64);
             fn from_f64(x: f64) -> Self { x as $f }
             fn to_f64(self) -> f64 { self as f64 }
+            fn uniform(lo: f64, hi: f64, u: f64) -> Self {
+                let (x, hi) = ((lo + (hi - lo) * u) as $f, hi as $f);
+                if x < hi { x } else { hi.next_down() }
+            }
         })*
         $(impl AxisScalar for $i {
+            const RANGE: (f64, f64) = ($i::MIN as f64, $i::MAX as f64);
             fn from_f64(x: f64) -> Self { x.round() as $i }
             fn to_f64(self) -> f64 { self as f64 }
+            fn uniform(lo: f64, hi: f64, u: f64) -> Self {
+                // Integers of lo..hi: the floor of a draw in [lo, hi), at most hi - 1.
+                ((lo + (hi - lo) * u).floor().min(hi - 1.0)) as $i
+            }
         })*
     };
 }
@@ -102,11 +122,58 @@ impl<T> Axis<T> {
                 n,
                 log,
                 map,
+                ..
             } => {
                 let x = numpy_linspace(*lo, *hi, *n, k);
                 map(if *log { 10f64.powf(x) } else { x })
             }
-            Kind::Uniform { lo, hi, map } => map(lo + (hi - lo) * u),
+            Kind::Uniform { lo, hi, draw, .. } => draw(*lo, *hi, u),
+        }
+    }
+
+    /// Checks that the axis describes values of `T`: grid ends and uniform
+    /// bounds finite and inside `T`'s range (for `logspace`, `10^end`), and
+    /// `lo < hi` for a uniform axis. Explicit values are taken as given.
+    ///
+    /// # Errors
+    /// What is wrong, in words (the design names the field).
+    pub fn check(&self) -> Result<(), String> {
+        let inside = |x: f64, (min, max): (f64, f64)| x.is_finite() && min <= x && x <= max;
+        match &self.kind {
+            Kind::Values(_) => Ok(()),
+            Kind::Grid {
+                lo, hi, log, range, ..
+            } => {
+                let ends = if *log {
+                    (10f64.powf(*lo), 10f64.powf(*hi))
+                } else {
+                    (*lo, *hi)
+                };
+                if inside(ends.0, *range) && inside(ends.1, *range) {
+                    Ok(())
+                } else if *log {
+                    Err(format!(
+                        "logspace from 10^{lo} to 10^{hi} leaves the range of its type ({} to {})",
+                        range.0, range.1
+                    ))
+                } else {
+                    Err(format!(
+                        "linspace from {lo} to {hi} is not finite or leaves the range of its type ({} to {})",
+                        range.0, range.1
+                    ))
+                }
+            }
+            Kind::Uniform { lo, hi, range, .. } => {
+                if !(inside(*lo, *range) && inside(*hi, *range)) {
+                    Err(format!(
+                        "uniform bounds {lo} and {hi} are not finite or leave the range of its type"
+                    ))
+                } else if lo >= hi {
+                    Err(format!("uniform needs lo < hi, got [{lo}, {hi})"))
+                } else {
+                    Ok(())
+                }
+            }
         }
     }
 }
@@ -147,6 +214,7 @@ impl<T: AxisScalar> Axis<T> {
                 n,
                 log: false,
                 map: T::from_f64,
+                range: T::RANGE,
             },
         }
     }
@@ -163,17 +231,21 @@ impl<T: AxisScalar> Axis<T> {
                 n,
                 log: true,
                 map: T::from_f64,
+                range: T::RANGE,
             },
         }
     }
 
-    /// A random value per point, uniform in `[lo, hi)` (for random designs).
+    /// A random value per point, uniform in `[lo, hi)` (for random designs):
+    /// never `hi`; for integers each of `lo..hi` equally likely. The bounds
+    /// are checked when a design is built ([`Axis::check`]).
     pub fn uniform(lo: T, hi: T) -> Self {
         Axis {
             kind: Kind::Uniform {
                 lo: lo.to_f64(),
                 hi: hi.to_f64(),
-                map: T::from_f64,
+                draw: T::uniform,
+                range: T::RANGE,
             },
         }
     }

@@ -56,6 +56,13 @@ impl Plan {
             }
         }
         let mut strides = vec![(0usize, 0usize); fields.len()];
+        // A group of length 0 empties the design, however long the others.
+        let empty = groups.iter().any(|group| {
+            group
+                .first()
+                .and_then(|&f| fields.get(f))
+                .is_some_and(|&(_, len)| len == Some(0))
+        });
         let mut len = 1usize;
         for group in groups.iter().rev() {
             let Some(&first) = group.first() else {
@@ -77,12 +84,14 @@ impl Plan {
                 // point, but must not be 0, since packs divide by them.
                 strides[f] = (len.max(1), group_len.max(1));
             }
-            len = len
-                .checked_mul(group_len)
-                .ok_or(DesignError::TooManyPoints)?;
+            len = match len.checked_mul(group_len) {
+                Some(len) => len,
+                None if empty => 0,
+                None => return Err(DesignError::TooManyPoints),
+            };
         }
         Ok(Plan {
-            len,
+            len: if empty { 0 } else { len },
             kind: PlanKind::Grid(strides),
         })
     }
@@ -122,7 +131,8 @@ impl Plan {
                 }
             }
         }
-        if sampler == Sampler::Sobol && (n > 1 << 16 || next > 256) {
+        // Sobol's limits concern the random fields: without any, nothing is drawn.
+        if sampler == Sampler::Sobol && next > 0 && (n > 1 << 16 || next > 256) {
             return Err(DesignError::SobolLimits {
                 points: n,
                 fields: next as usize,

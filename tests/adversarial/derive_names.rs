@@ -256,3 +256,50 @@ fn generated_item_names_as_fields_and_fixed_fields_work() {
     assert_eq!(design.len(), 3);
     assert_eq!(design.get(2).unwrap().new, 1.0);
 }
+
+/// Array lengths named like the generated const parameters (`N` of
+/// `XArrays<N>`, `V` of `XLanes<V>`): the generics must not capture them.
+/// (In a module of their own: a field named `N` beside a `const N` would make
+/// `XLanes::new`'s parameter `N` a constant pattern, in the user's code as in ours.)
+mod const_lengths {
+    use dataspace::prelude::*;
+    use dataspace::Executor;
+
+    pub const N: usize = 2;
+    pub const V: usize = 3;
+
+    #[derive(DataSpace, Clone, Debug, PartialEq)]
+    pub struct ConstLengths {
+        pub x: f32,
+        pub r: [f32; N],
+        pub s: [u32; V],
+        #[space(fixed)]
+        pub w: [f64; V],
+    }
+
+    #[test]
+    fn array_lengths_named_n_or_v_keep_their_meaning() {
+        let space = ConstLengthsSpace::from_arrays(ConstLengthsArrays {
+            x: [1.0, 2.0, 3.0],
+            r: [[0.5; N]; 3],
+            s: [[7; V], [8; V], [9; V]],
+            w: [0.25; V],
+        });
+        assert_eq!(space.len(), 3);
+        assert_eq!(
+            space.get(2),
+            Some(ConstLengths {
+                x: 3.0,
+                r: [0.5, 0.5],
+                s: [9, 9, 9],
+                w: [0.25; 3]
+            })
+        );
+        let sums: Vec<[f32; 2]> = Executor::sequential()
+            .run(&space, |l: ConstLengthsLanes<'_, 4>| {
+                [l.x + l.r[1], l.x * wide::f32x4::splat(l.w[2] as f32)]
+            })
+            .unwrap();
+        assert_eq!(sums, [[1.5, 0.25], [2.5, 0.5], [3.5, 0.75]]);
+    }
+}

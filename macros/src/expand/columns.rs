@@ -15,6 +15,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         columns_ref,
         ..
     } = names;
+    let n = &names.n;
     let vis = input.vis;
     let mut columns_fields = Vec::new();
     let mut arrays_fields = Vec::new();
@@ -34,7 +35,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let doc = format!("`{name}`: one value per point.");
                 columns_fields
                     .push(quote!(#[doc = #doc] pub #ident: ::dataspace::__private::Vec<#ty>));
-                arrays_fields.push(quote!(#[doc = #doc] pub #ident: [#ty; N]));
+                arrays_fields.push(quote!(#[doc = #doc] pub #ident: [#ty; #n]));
                 let scalar = column.scalar;
                 let slice = per_column(column, quote!(&'a [#scalar]));
                 let doc = match column.array_len {
@@ -59,7 +60,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
          each fixed field by reference. Made by [`{space}::columns`]."
     );
     let clone_columns = clone_impl(input, quote!(#columns), quote!(), &[]);
-    let clone_arrays = clone_impl(input, quote!(#arrays<N>), quote!(<const N: usize>), &[]);
+    let clone_arrays = clone_impl(input, quote!(#arrays<#n>), quote!(<const #n: usize>), &[]);
     quote! {
         #clone_columns
         #clone_arrays
@@ -68,7 +69,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         #vis struct #columns { #(#columns_fields,)* }
 
         #[doc = #arrays_doc]
-        #vis struct #arrays<const N: usize> { #(#arrays_fields,)* }
+        #vis struct #arrays<const #n: usize> { #(#arrays_fields,)* }
 
         #[doc = #ref_doc]
         #[derive(Clone, Copy)]

@@ -13,11 +13,12 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         lanes,
         ..
     } = names;
+    let v = &names.v;
     let axes = format_ident!("{}Axes", point);
     let design = format_ident!("{}Design", point);
     let vis = input.vis;
     let private = quote!(::dataspace::__private);
-    let bounds = lane_bounds(input);
+    let bounds = lane_bounds(input, v);
     let lt = if input.has_fixed() {
         quote!('a,)
     } else {
@@ -59,20 +60,20 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 axes_fields.push(quote!(#[doc = #doc] pub #ident: ::dataspace::Axis<#ty>));
                 axes_clones.push(quote!(#ident: ::core::clone::Clone::clone(&self.#ident)));
                 names_of_free.push(name.clone());
-                lens.push(quote!((#name, axes.#ident.len())));
+                lens.push(quote!((#name, #private::check_axis(#name, &axes.#ident)?)));
                 let value = quote!({
                     let (k, u) = self.plan.locate(#f, i);
                     self.axes.#ident.at(k, u)
                 });
                 get.push(quote!(#ident: { let i = index; #value }));
-                to_columns.push(quote!(#ident: (0..len).map(|i| #value).collect()));
+                to_columns.push(quote!(#ident: #private::column_of(len, |i| #value)?));
                 let pack =
-                    quote!(<<#scalar as ::dataspace::Packable<V>>::Pack as ::dataspace::Pack<V>>);
+                    quote!(<<#scalar as ::dataspace::Packable<#v>>::Pack as ::dataspace::Pack<#v>>);
                 let fill = quote!(<#scalar as ::dataspace::Scalar>::from_fill(fill));
                 lanes_fields.push(match column.array_len {
                     None => quote! {
                         #ident: {
-                            let located = self.plan.locate_lanes::<V>(#f, start);
+                            let located = self.plan.locate_lanes::<#v>(#f, start);
                             #pack::from_array(::core::array::from_fn(|k| match real(k) {
                                 #private::Some(_) => self.axes.#ident.at(located[k].0, located[k].1),
                                 #private::None => #fill,
@@ -81,8 +82,8 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                     },
                     Some(_) => quote! {
                         #ident: {
-                            let located = self.plan.locate_lanes::<V>(#f, start);
-                            let values: [#ty; V] = ::core::array::from_fn(|k| match real(k) {
+                            let located = self.plan.locate_lanes::<#v>(#f, start);
+                            let values: [#ty; #v] = ::core::array::from_fn(|k| match real(k) {
                                 #private::Some(_) => self.axes.#ident.at(located[k].0, located[k].1),
                                 #private::None => [#fill; _],
                             });
@@ -136,15 +137,16 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             /// The free fields, in declaration order: the names groups refer to.
             pub const FIELDS: [&'static str; #n_free] = [#(#names_of_free),*];
 
-            fn field_axes(axes: &#axes) -> [#private::FieldAxis; #n_free] {
-                [#(#lens),*]
+            /// Each free field's name and axis length, after checking its axis.
+            fn field_axes(axes: &#axes) -> #private::Result<[#private::FieldAxis; #n_free], ::dataspace::DesignError> {
+                #private::Ok([#(#lens),*])
             }
 
             /// Every combination of the axes' values, in C order: the last
             /// declared field varies fastest. Random axes are an error.
             pub fn product(axes: #axes) -> #private::Result<Self, ::dataspace::DesignError> {
                 let groups: #private::Vec<#private::Vec<usize>> = (0..#n_free).map(|f| vec![f]).collect();
-                let plan = #private::Plan::grid(&Self::field_axes(&axes), &groups)?;
+                let plan = #private::Plan::grid(&Self::field_axes(&axes)?, &groups)?;
                 #private::Ok(#design { axes, plan })
             }
 
@@ -152,7 +154,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             /// of unequal lengths are an error naming them, never a truncation.
             pub fn zip(axes: #axes) -> #private::Result<Self, ::dataspace::DesignError> {
                 let groups = [(0..#n_free).collect::<#private::Vec<usize>>()];
-                let plan = #private::Plan::grid(&Self::field_axes(&axes), &groups)?;
+                let plan = #private::Plan::grid(&Self::field_axes(&axes)?, &groups)?;
                 #private::Ok(#design { axes, plan })
             }
 
@@ -161,7 +163,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             /// must be in exactly one group.
             pub fn groups(axes: #axes, groups: &[&[&str]]) -> #private::Result<Self, ::dataspace::DesignError> {
                 let groups = #private::resolve_groups(&Self::FIELDS, groups)?;
-                let plan = #private::Plan::grid(&Self::field_axes(&axes), &groups)?;
+                let plan = #private::Plan::grid(&Self::field_axes(&axes)?, &groups)?;
                 #private::Ok(#design { axes, plan })
             }
 
@@ -175,7 +177,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 seed: u64,
                 axes: #axes,
             ) -> #private::Result<Self, ::dataspace::DesignError> {
-                let plan = #private::Plan::random(n, sampler, seed, &Self::field_axes(&axes))?;
+                let plan = #private::Plan::random(n, sampler, seed, &Self::field_axes(&axes)?)?;
                 #private::Ok(#design { axes, plan })
             }
 
@@ -185,9 +187,15 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             }
 
             /// Every point computed and stored: the design as a columnar space.
-            pub fn to_space(&self) -> #space {
+            ///
+            /// # Errors
+            /// [`DesignError::TooLarge`](::dataspace::DesignError::TooLarge) if the
+            /// columns cannot be allocated (run such a design as it is instead).
+            pub fn to_space(&self) -> #private::Result<#space, ::dataspace::DesignError> {
                 let len = self.plan.len();
-                #space::new(#columns { #(#to_columns,)* }).expect("every column has one value per point")
+                let columns = #columns { #(#to_columns,)* };
+                // Every column holds one value per point: `new` cannot fail.
+                #private::Ok(#space::new(columns).expect("every column has one value per point"))
             }
         }
 
@@ -218,8 +226,8 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl<const V: usize> ::dataspace::PackedSpace<V> for #design where #bounds {
-            type Lanes<'a> = #lanes<#lt V> where Self: 'a;
+        impl<const #v: usize> ::dataspace::PackedSpace<#v> for #design where #bounds {
+            type Lanes<'a> = #lanes<#lt #v> where Self: 'a;
 
             /// Builds each pack lane by lane from the axes.
             #[inline]
@@ -227,7 +235,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let len = self.plan.len();
                 let end = if end < len { end } else { len };
                 let real = |k: usize| start.checked_add(k).filter(|&i| i < end);
-                #lanes { #(#lanes_fields,)* __dataspace_valid: #private::valid_lanes::<V>(end, start) }
+                #lanes { #(#lanes_fields,)* __dataspace_valid: #private::valid_lanes::<#v>(end, start) }
             }
         }
     }

@@ -14,9 +14,10 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         columns,
         ..
     } = names;
+    let v = &names.v;
     let vis = input.vis;
     let private = quote!(::dataspace::__private);
-    let bounds = lane_bounds(input);
+    let bounds = lane_bounds(input, v);
     // Lanes borrow fixed fields from the space; without any, they own everything
     // and take no lifetime (so output structs read `SummaryLanes<V>`).
     let (lt_def, lt_use, lt_elided) = if input.has_fixed() {
@@ -56,12 +57,12 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             Kind::Free(column) => {
                 let column = column.as_ref().expect("validated");
                 let scalar = column.scalar;
-                let pack = per_column(column, quote!(<#scalar as ::dataspace::Packable<V>>::Pack));
+                let pack = per_column(column, quote!(<#scalar as ::dataspace::Packable<#v>>::Pack));
                 let doc = format!("`{name}` of V consecutive points, one point per lane.");
                 fields.push(quote!(#[doc = #doc] pub #ident: #pack));
                 // Parameters are named after the fields, for readable docs,
                 // except one that would be read as the const parameter `V`.
-                let arg = if ident == "V" {
+                let arg = if *ident == *v {
                     format_ident!("__dataspace_{}", ident)
                 } else {
                     ident.clone()
@@ -72,17 +73,17 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 append.push(quote!(all.#ident.extend(block.#ident);));
                 push.push(match column.array_len {
                     Some(_) => quote! {
-                        let lanes = self.#ident.map(::dataspace::Pack::<V>::to_array);
+                        let lanes = self.#ident.map(::dataspace::Pack::<#v>::to_array);
                         for lane in 0..valid {
                             block.#ident.push(::core::array::from_fn(|k| lanes[k][lane]));
                         }
                     },
                     None => quote! {
-                        block.#ident.extend_from_slice(&::dataspace::Pack::<V>::to_array(self.#ident)[..valid]);
+                        block.#ident.extend_from_slice(&::dataspace::Pack::<#v>::to_array(self.#ident)[..valid]);
                     },
                 });
                 let slot = slots.next().expect("a slot per free field");
-                let filled = quote!(#private::filled::<#scalar, V>(fill));
+                let filled = quote!(#private::filled::<#scalar, #v>(fill));
                 past_end.push(match column.array_len {
                     Some(_) => quote!(#ident: [#filled; _]),
                     None => quote!(#ident: #filled),
@@ -90,20 +91,20 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let (block, offset) = (&slot.block, &slot.offset);
                 if column.array_len.is_some() {
                     full.push(quote! {
-                        #ident: ::core::array::from_fn(|k| self.#block.load::<V>(#offset + k, start))
+                        #ident: ::core::array::from_fn(|k| self.#block.load::<#v>(#offset + k, start))
                     });
                     tail.push(quote! {
-                        #ident: ::core::array::from_fn(|k| self.#block.load_tail::<V>(#offset + k, start, end, fill))
+                        #ident: ::core::array::from_fn(|k| self.#block.load_tail::<#v>(#offset + k, start, end, fill))
                     });
                     lane.push(quote! {
-                        #ident: ::core::array::from_fn(|i| ::dataspace::Pack::<V>::to_array(self.#ident[i])[k])
+                        #ident: ::core::array::from_fn(|i| ::dataspace::Pack::<#v>::to_array(self.#ident[i])[k])
                     });
                 } else {
-                    full.push(quote!(#ident: self.#block.load::<V>(#offset, start)));
+                    full.push(quote!(#ident: self.#block.load::<#v>(#offset, start)));
                     tail.push(
-                        quote!(#ident: self.#block.load_tail::<V>(#offset, start, end, fill)),
+                        quote!(#ident: self.#block.load_tail::<#v>(#offset, start, end, fill)),
                     );
-                    lane.push(quote!(#ident: ::dataspace::Pack::<V>::to_array(self.#ident)[k]));
+                    lane.push(quote!(#ident: ::dataspace::Pack::<#v>::to_array(self.#ident)[k]));
                 }
             }
         }
@@ -124,16 +125,16 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         );
         quote! {
             #[automatically_derived]
-            impl<const V: usize> #lanes<V> where #bounds {
+            impl<const #v: usize> #lanes<#v> where #bounds {
                 #[doc = #new_doc]
                 #[allow(clippy::too_many_arguments)]
                 pub fn new(#(#new_args),*) -> Self {
-                    #lanes { #(#new_fields,)* __dataspace_valid: V }
+                    #lanes { #(#new_fields,)* __dataspace_valid: #v }
                 }
             }
 
             #[automatically_derived]
-            impl<const V: usize> ::dataspace::Output<V> for #lanes<V> where #bounds {
+            impl<const #v: usize> ::dataspace::Output<#v> for #lanes<#v> where #bounds {
                 type Result = #space;
                 type Block = #columns;
 
@@ -143,7 +144,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
 
                 #[inline]
                 fn push(self, block: &mut #columns, valid: usize) {
-                    let valid = if valid < V { valid } else { V };
+                    let valid = if valid < #v { valid } else { #v };
                     #(#push)*
                 }
 
@@ -162,13 +163,13 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         #as_output
 
         #[doc = #lanes_doc]
-        #vis struct #lanes<#lt_def const V: usize> where #bounds {
+        #vis struct #lanes<#lt_def const #v: usize> where #bounds {
             #(#fields,)*
             __dataspace_valid: usize,
         }
 
         #[automatically_derived]
-        impl<#lt_def const V: usize> ::core::clone::Clone for #lanes<#lt_use V> where #bounds {
+        impl<#lt_def const #v: usize> ::core::clone::Clone for #lanes<#lt_use #v> where #bounds {
             #[inline(always)]
             fn clone(&self) -> Self {
                 *self
@@ -176,10 +177,10 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl<#lt_def const V: usize> ::core::marker::Copy for #lanes<#lt_use V> where #bounds {}
+        impl<#lt_def const #v: usize> ::core::marker::Copy for #lanes<#lt_use #v> where #bounds {}
 
         #[automatically_derived]
-        impl<#lt_def const V: usize> ::dataspace::Lanes<V> for #lanes<#lt_use V> where #bounds {
+        impl<#lt_def const #v: usize> ::dataspace::Lanes<#v> for #lanes<#lt_use #v> where #bounds {
             type Point = #point;
 
             #[inline(always)]
@@ -188,7 +189,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
             }
 
             fn lane(&self, k: usize) -> #private::Option<#point> {
-                if k >= V {
+                if k >= #v {
                     return #private::None;
                 }
                 #private::Some(#point { #(#lane,)* })
@@ -196,21 +197,21 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl<const V: usize> ::dataspace::PackedSpace<V> for #space where #bounds {
-            type Lanes<'a> = #lanes<#lt_use V> where Self: 'a;
+        impl<const #v: usize> ::dataspace::PackedSpace<#v> for #space where #bounds {
+            type Lanes<'a> = #lanes<#lt_use #v> where Self: 'a;
 
             #[inline(always)]
-            fn load_until(&self, start: usize, end: usize, fill: f64) -> #lanes<#lt_elided V> {
+            fn load_until(&self, start: usize, end: usize, fill: f64) -> #lanes<#lt_elided #v> {
                 let len = ::dataspace::Space::len(self);
                 let end = if end < len { end } else { len };
                 // Columns are padded with the default fill to a whole number of
                 // the widest packs, so every pack that starts at a multiple of V
                 // below N is a plain load, the tail pack too unless another fill
                 // (or an earlier end) was asked for.
-                if start.is_multiple_of(V) && start < end {
+                if start.is_multiple_of(#v) && start < end {
                     let rest = end - start;
-                    if rest >= V || (end == len && #private::is_default_fill(fill)) {
-                        let valid = if rest >= V { V } else { rest };
+                    if rest >= #v || (end == len && #private::is_default_fill(fill)) {
+                        let valid = if rest >= #v { #v } else { rest };
                         return #lanes { #(#full,)* __dataspace_valid: valid };
                     }
                 }
@@ -220,7 +221,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 }
                 #lanes {
                     #(#tail,)*
-                    __dataspace_valid: #private::valid_lanes::<V>(end, start),
+                    __dataspace_valid: #private::valid_lanes::<#v>(end, start),
                 }
             }
         }

@@ -22,7 +22,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     }
     errors.finish()?;
     let input = parsed.expect("inputs that parse to None record an error");
-    let names = Names::new(input.ident);
+    let names = Names::new(&input);
     let mut tokens = columns::expand(&input, &names);
     tokens.extend(space::expand(&input, &names));
     tokens.extend(lanes::expand(&input, &names));
@@ -41,10 +41,17 @@ pub struct Names {
     pub lanes: Ident,
     /// The name of the struct as a string, for error messages.
     pub point_name: String,
+    /// The const parameter of the lane count, `V`: `__DATASPACE_V` if a
+    /// field's type mentions a `V` of the user's (an array length), which a
+    /// generic of that name would capture.
+    pub v: Ident,
+    /// The const parameter of `XArrays`' length, `N` (or `__DATASPACE_N`).
+    pub n: Ident,
 }
 
 impl Names {
-    fn new(point: &Ident) -> Self {
+    fn new(input: &Input) -> Self {
+        let point = input.ident;
         Names {
             point: point.clone(),
             columns: format_ident!("{}Columns", point),
@@ -53,7 +60,38 @@ impl Names {
             columns_ref: format_ident!("{}ColumnsRef", point),
             lanes: format_ident!("{}Lanes", point),
             point_name: point.to_string(),
+            v: generic_name(input, "V"),
+            n: generic_name(input, "N"),
         }
+    }
+}
+
+/// `name` as the name of a generated const parameter, or `__DATASPACE_<name>`
+/// if some field's type uses an item of that name (`[f32; N]` with the
+/// user's `const N`), which the parameter would shadow.
+fn generic_name(input: &Input, name: &str) -> Ident {
+    fn mentions(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == name,
+            proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
+            _ => false,
+        })
+    }
+    let used = input.fields.iter().any(|field| {
+        mentions(
+            {
+                let field_ty = field.ty;
+                quote!(#field_ty)
+            }
+            .into_iter()
+            .collect(),
+            name,
+        )
+    });
+    if used {
+        format_ident!("__DATASPACE_{}", name)
+    } else {
+        format_ident!("{}", name)
     }
 }
 
@@ -66,9 +104,9 @@ fn per_column(column: &Column, one: TokenStream) -> TokenStream {
 }
 
 /// `where` predicates saying every scalar of the space has a pack of `V` lanes.
-fn lane_bounds(input: &Input) -> TokenStream {
+fn lane_bounds(input: &Input, v: &Ident) -> TokenStream {
     let scalars = input.scalars();
-    quote!(#(#scalars: ::dataspace::Packable<V>,)*)
+    quote!(#(#scalars: ::dataspace::Packable<#v>,)*)
 }
 
 /// The storage of one scalar type: a `Columns<scalar, count>` field of the space.

@@ -16,6 +16,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         point_name,
         ..
     } = names;
+    let n = &names.n;
     let vis = input.vis;
     let private = quote!(::dataspace::__private);
     let (blocks, slots) = layout(input);
@@ -107,7 +108,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
         quote!(#(#steps)*)
     };
     let from_columns = build_blocks(&fill_from_columns, quote!(__dataspace_len));
-    let from_arrays = build_blocks(&fill_from_arrays, quote!(N));
+    let from_arrays = build_blocks(&fill_from_arrays, quote!(#n));
 
     let space_doc = format!(
         "The points of a sweep over [`{point}`], stored as columns (one `Vec` per free \
@@ -159,7 +160,7 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
 
             /// Builds a space of `N` points from arrays, whose lengths the compiler has
             /// already checked: this cannot fail.
-            pub fn from_arrays<const N: usize>(arrays: #arrays<N>) -> Self {
+            pub fn from_arrays<const #n: usize>(arrays: #arrays<#n>) -> Self {
                 let __dataspace_arrays = arrays;
                 #from_arrays
                 #space {

@@ -1,0 +1,339 @@
+//! Reading 1-D `.npy` files without trusting them: the header is parsed
+//! here (a small subset of Python literal syntax), its shape checked against
+//! the file's size with checked arithmetic, and only then is memory set
+//! aside for the values, which are decoded in a fixed buffer.
+//!
+//! The format: `\x93NUMPY`, a major and a minor version byte, the header's
+//! length (u16 little-endian in version 1, u32 in 2 and 3), the header (a
+//! Python dict literal with keys `descr`, `fortran_order`, `shape`, padded
+//! with spaces and ending in a newline), then the data.
+
+use super::{Dtype, IoError, NpyScalar};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+const MAGIC: &[u8; 6] = b"\x93NUMPY";
+
+/// What a header says: the element type string, and the shape.
+struct Header {
+    descr: String,
+    shape: Vec<u64>,
+}
+
+/// Reads the 1-D `.npy` file at `path` as values of `T`.
+pub(crate) fn read<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
+    let malformed = |message: String| IoError::Npy {
+        path: path.to_path_buf(),
+        message,
+    };
+    let read_error = |e| IoError::file("read", path, e);
+    let file = File::open(path).map_err(read_error)?;
+    let file_len = file.metadata().map_err(read_error)?.len();
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+
+    let mut preamble = [0u8; 8];
+    read_exact_or(
+        &mut reader,
+        &mut preamble,
+        path,
+        "shorter than a .npy preamble",
+    )?;
+    let (magic, version) = preamble.split_at(6);
+    if magic != MAGIC {
+        return Err(malformed(
+            "not a .npy file (it does not start with \\x93NUMPY)".to_owned(),
+        ));
+    }
+    let (header_len, preamble_len) = match version.first() {
+        Some(1) => {
+            let mut len = [0u8; 2];
+            read_exact_or(&mut reader, &mut len, path, "cut off in its header")?;
+            (u64::from(u16::from_le_bytes(len)), 10u64)
+        }
+        Some(2 | 3) => {
+            let mut len = [0u8; 4];
+            read_exact_or(&mut reader, &mut len, path, "cut off in its header")?;
+            (u64::from(u32::from_le_bytes(len)), 12u64)
+        }
+        _ => {
+            return Err(malformed(format!(
+                "a .npy format version {version:?} this reader does not know (1, 2 or 3)"
+            )))
+        }
+    };
+    let data_len = file_len
+        .checked_sub(preamble_len)
+        .and_then(|rest| rest.checked_sub(header_len))
+        .ok_or_else(|| malformed("cut off in its header".to_owned()))?;
+    // header_len <= file_len here, so this allocation is bounded by the file.
+    let mut text = vec![0u8; usize::try_from(header_len).unwrap_or(usize::MAX)];
+    read_exact_or(&mut reader, &mut text, path, "cut off in its header")?;
+    let text =
+        String::from_utf8(text).map_err(|_| malformed("its header is not text".to_owned()))?;
+    let header = parse_header(&text).map_err(|e| malformed(format!("its header {e}")))?;
+
+    let (big_endian, found) = parse_descr(&header.descr).ok_or_else(|| IoError::NpyDtype {
+        path: path.to_path_buf(),
+        found: header.descr.clone(),
+        expected: T::DTYPE,
+    })?;
+    if found != T::DTYPE {
+        return Err(IoError::NpyDtype {
+            path: path.to_path_buf(),
+            found: header.descr.clone(),
+            expected: T::DTYPE,
+        });
+    }
+    let [len] = header.shape[..] else {
+        return Err(malformed(format!(
+            "holds an array of shape {:?}, expected a 1-D array",
+            header.shape
+        )));
+    };
+    let size = core::mem::size_of::<T>() as u64;
+    if len.checked_mul(size) != Some(data_len) {
+        return Err(malformed(format!(
+            "its header says {len} values of {size} bytes, but {data_len} bytes of data follow"
+        )));
+    }
+    let len = usize::try_from(len)
+        .map_err(|_| malformed(format!("{len} values do not fit in memory")))?;
+    let mut values = Vec::new();
+    values
+        .try_reserve_exact(len)
+        .map_err(|_| malformed(format!("{len} values do not fit in memory")))?;
+    let mut buffer = vec![0u8; 1 << 16];
+    let chunk = buffer.len() - buffer.len() % size as usize;
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(chunk / size as usize);
+        let bytes = buffer.get_mut(..n * size as usize).unwrap_or_default();
+        read_exact_or(&mut reader, bytes, path, "shorter than its header says")?;
+        values.extend(
+            bytes
+                .chunks_exact(size as usize)
+                .map(|b| T::decode(b, big_endian)),
+        );
+        left -= n;
+    }
+    Ok(values)
+}
+
+/// `read_exact`, with a running out of bytes reported as `short`.
+fn read_exact_or(
+    reader: &mut impl Read,
+    buffer: &mut [u8],
+    path: &Path,
+    short: &str,
+) -> Result<(), IoError> {
+    reader.read_exact(buffer).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            IoError::Npy {
+                path: path.to_path_buf(),
+                message: format!("the file is {short}"),
+            }
+        } else {
+            IoError::file("read", path, e)
+        }
+    })
+}
+
+/// A type string such as `<f4`: (big-endian, the column type), or `None`
+/// for anything that is not one of the four column scalars.
+fn parse_descr(descr: &str) -> Option<(bool, Dtype)> {
+    let (order, kind) = descr.split_at_checked(1)?;
+    let big_endian = match order {
+        "<" => false,
+        ">" => true,
+        _ => return None,
+    };
+    let dtype = match kind {
+        "f4" => Dtype::F32,
+        "f8" => Dtype::F64,
+        "i4" => Dtype::I32,
+        "u4" => Dtype::U32,
+        _ => return None,
+    };
+    Some((big_endian, dtype))
+}
+
+/// Parses the header dict: `{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }`.
+fn parse_header(text: &str) -> Result<Header, String> {
+    let mut p = Parser {
+        rest: text.trim_end(),
+    };
+    p.expect('{')?;
+    let (mut descr, mut shape, mut order) = (None, None, None);
+    loop {
+        p.skip_space();
+        if p.eat('}') {
+            break;
+        }
+        let key = p.string()?;
+        p.expect(':')?;
+        match key.as_str() {
+            "descr" => {
+                descr = Some(
+                    p.string()
+                        .map_err(|_| "has a structured dtype".to_owned())?,
+                )
+            }
+            "fortran_order" => order = Some(p.boolean()?),
+            "shape" => shape = Some(p.tuple()?),
+            other => return Err(format!("has an unknown key '{other}'")),
+        }
+        p.skip_space();
+        if !p.eat(',') {
+            p.expect('}')?;
+            break;
+        }
+    }
+    p.skip_space();
+    if !p.rest.is_empty() {
+        return Err("has text after its dict".to_owned());
+    }
+    let _ = order.ok_or("has no 'fortran_order'")?; // any order: the data is 1-D
+    Ok(Header {
+        descr: descr.ok_or("has no 'descr'")?,
+        shape: shape.ok_or("has no 'shape'")?,
+    })
+}
+
+/// A cursor over the header text.
+struct Parser<'a> {
+    rest: &'a str,
+}
+
+impl Parser<'_> {
+    fn skip_space(&mut self) {
+        self.rest = self.rest.trim_start();
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        self.skip_space();
+        match self.rest.strip_prefix(c) {
+            Some(rest) => {
+                self.rest = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn expect(&mut self, c: char) -> Result<(), String> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(format!("is not a dict literal (expected '{c}')"))
+        }
+    }
+
+    /// A quoted string without escapes.
+    fn string(&mut self) -> Result<String, String> {
+        self.skip_space();
+        let quote = match self.rest.chars().next() {
+            Some(q @ ('\'' | '"')) => q,
+            _ => return Err("is not a dict literal (expected a string)".to_owned()),
+        };
+        let unterminated = "is not a dict literal (an unterminated string)";
+        let body = self.rest.strip_prefix(quote).ok_or(unterminated)?;
+        let (value, rest) = body.split_once(quote).ok_or(unterminated)?;
+        self.rest = rest;
+        Ok(value.to_owned())
+    }
+
+    fn boolean(&mut self) -> Result<bool, String> {
+        self.skip_space();
+        for (word, value) in [("True", true), ("False", false)] {
+            if let Some(rest) = self.rest.strip_prefix(word) {
+                self.rest = rest;
+                return Ok(value);
+            }
+        }
+        Err("has a 'fortran_order' that is not True or False".to_owned())
+    }
+
+    /// A tuple of non-negative integers: `()`, `(3,)`, `(2, 3)`.
+    fn tuple(&mut self) -> Result<Vec<u64>, String> {
+        self.expect('(')?;
+        let mut values = Vec::new();
+        loop {
+            self.skip_space();
+            if self.eat(')') {
+                return Ok(values);
+            }
+            let digits = self.rest.len()
+                - self
+                    .rest
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
+            let (number, rest) = self.rest.split_at(digits);
+            let value = number.parse::<u64>().map_err(|_| {
+                format!(
+                    "has a shape entry that is not a size: '{}'",
+                    first_word(self.rest)
+                )
+            })?;
+            values.push(value);
+            self.rest = rest;
+            if !self.eat(',') {
+                self.expect(')')?;
+                return Ok(values);
+            }
+        }
+    }
+}
+
+/// The text up to the next separator, for messages.
+fn first_word(text: &str) -> &str {
+    let end = text.find([',', ')', ' ']).unwrap_or(text.len()).min(20);
+    text.get(..end).unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_numpy_writes_parse() {
+        let h = parse_header("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }").unwrap();
+        assert_eq!((h.descr.as_str(), h.shape), ("<f4", vec![3]));
+        let h =
+            parse_header("{\"descr\":\">u4\",\"fortran_order\":True,\"shape\":(2, 3)}   ").unwrap();
+        assert_eq!((h.descr.as_str(), h.shape), (">u4", vec![2, 3]));
+        assert_eq!(
+            parse_header("{'descr': '<f8', 'fortran_order': False, 'shape': (), }")
+                .unwrap()
+                .shape,
+            Vec::<u64>::new()
+        );
+    }
+
+    #[test]
+    fn hostile_headers_are_errors() {
+        for text in [
+            "",
+            "{",
+            "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3,), }",
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (-3,), }",
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,), }",
+            "{'descr': '<f4', 'fortran_order': Maybe, 'shape': (3,), }",
+            "{'descr': '<f4', 'shape': (3,), }",
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'x': 1}",
+            "{'descr': '<f4, 'fortran_order': False, 'shape': (3,)}",
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3,)} trailing",
+        ] {
+            assert!(parse_header(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn only_the_four_column_scalars_are_known() {
+        assert_eq!(parse_descr("<f4"), Some((false, Dtype::F32)));
+        assert_eq!(parse_descr(">i4"), Some((true, Dtype::I32)));
+        for descr in ["", "<", "|u1", "<f2", "<c8", "=f4", "<U10", "é"] {
+            assert_eq!(parse_descr(descr), None, "{descr}");
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Silent data loss or corruption: files appended to that were not ours,
+//! points skipped or counted twice, results overwriting inputs, shard sets
+//! that were not sets. Each is now an error (with the file left as it was)
+//! or exact.
+
+use crate::common::*;
+use dataspace::io::{read_npy, write_csv, write_npy, Column, IoError};
+use dataspace::prelude::*;
+use dataspace::shard::{merge_shards, write_shard, ShardError};
+use dataspace::{Axis, CsvSink, ExecError, Sink};
+
+fn design(n: usize) -> OneDesign {
+    OneDesign::zip(OneAxes {
+        x: Axis::linspace(0.0, 1.0, n),
+    })
+    .unwrap()
+}
+
+/// The file an uninterrupted run of `design` writes.
+fn whole_file(design: &OneDesign, output: &str) -> Vec<u8> {
+    let path = temp("whole.csv");
+    let mut sink = CsvSink::create(&path, output).unwrap();
+    Executor::parallel()
+        .run_into(design, double::<8>, &mut sink)
+        .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_file(path).unwrap();
+    bytes
+}
+
+/// Resumes `file` (holding `bytes`) with the run of `design`.
+fn resume(bytes: &[u8], design: &OneDesign, output: &str) -> (Result<(), ExecError>, Vec<u8>) {
+    let path = temp("resume.csv");
+    std::fs::write(&path, bytes).unwrap();
+    let result = CsvSink::open(&path, output)
+        .and_then(|mut sink| Ok(Executor::parallel().run_into(design, double::<8>, &mut sink)));
+    let result = match result {
+        Ok(run) => run,
+        Err(e) => Err(ExecError::Sink(e)),
+    };
+    let after = std::fs::read(&path).unwrap();
+    std::fs::remove_file(path).unwrap();
+    (result, after)
+}
+
+#[test]
+fn a_foreign_file_is_not_resumed_and_not_touched() {
+    let design = design(10);
+    for foreign in [
+        &b"a,b,c\n1,2,3\n4,5,6\n"[..],
+        b"a,b,c\n1,2,3\n4,5",
+        b"x,other\n0.0,0.0\n",
+        b"x\n",
+        b"not a csv at all",
+        b"\x00\x01\x02",
+    ] {
+        let (result, after) = resume(foreign, &design, "y");
+        let error = result.unwrap_err();
+        let ExecError::Sink(IoError::Header { expected, .. }) = &error else {
+            panic!("{foreign:?}: {error:?}")
+        };
+        assert_eq!(expected, "x,y");
+        assert_eq!(after, foreign, "a foreign file was changed");
+    }
+    // Written with output column `other`, continued as `y`: an error.
+    let other = whole_file(&design, "other");
+    let cut = &other[..other.len() / 2];
+    let (result, after) = resume(cut, &design, "y");
+    assert!(matches!(
+        result,
+        Err(ExecError::Sink(IoError::Header { .. }))
+    ));
+    assert_eq!(after, cut);
+}
+
+#[test]
+fn a_file_longer_than_the_run_is_an_error() {
+    let long = whole_file(&design(3007), "y");
+    let (result, after) = resume(&long, &design(10), "y");
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ExecError::Sink(IoError::TooManyRows {
+                found: 3007,
+                expected: 10,
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    assert_eq!(after, long);
+}
+
+#[test]
+fn blank_and_torn_last_lines_are_rewritten_not_counted() {
+    let design = design(1000);
+    let whole = whole_file(&design, "y");
+    let half = whole[..whole.len() / 2].to_vec();
+    let complete = &half[..=half.iter().rposition(|&b| b == b'\n').unwrap()];
+    let records = complete.iter().filter(|&&b| b == b'\n').count() - 1;
+    for tail in [&b"\n"[..], b"\n\n\n", b"0.5", b"0.5,1.", b"\n0.5"] {
+        let mut file = complete.to_vec();
+        file.extend_from_slice(tail);
+        let path = temp("tail.csv");
+        std::fs::write(&path, &file).unwrap();
+        let mut sink = CsvSink::open(&path, "y").unwrap();
+        assert_eq!(sink.written(), records, "tail {tail:?}");
+        Executor::parallel()
+            .run_into(&design, double::<8>, &mut sink)
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), whole, "tail {tail:?}");
+        std::fs::remove_file(path).unwrap();
+    }
+    // A blank line between records is damage, reported with its line.
+    let mut damaged = complete.to_vec();
+    let second = damaged.iter().position(|&b| b == b'\n').unwrap() + 1;
+    damaged.insert(second, b'\n');
+    let (result, after) = resume(&damaged, &design, "y");
+    assert!(
+        matches!(
+            result,
+            Err(ExecError::Sink(IoError::Corrupt { line: 2, .. }))
+        ),
+        "{result:?}"
+    );
+    assert_eq!(after, damaged);
+}
+
+#[test]
+fn result_columns_named_like_inputs_are_errors_before_anything_is_written() {
+    let space = ones(5);
+    let results = vec![1.0f32; 5];
+    let dir = temp("npy-dup");
+    write_npy(&dir, &[&space]).unwrap();
+    let before = std::fs::read(dir.join("x.npy")).unwrap();
+    let error = write_npy(&dir, &[&space, &Column::new("x", &results)]).unwrap_err();
+    assert!(
+        matches!(&error, IoError::DuplicateColumn { column } if column == "x"),
+        "{error}"
+    );
+    assert_eq!(std::fs::read(dir.join("x.npy")).unwrap(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let mut text = Vec::new();
+    let error = write_csv(&mut text, &[&space, &Column::new("x", &results)]).unwrap_err();
+    assert!(matches!(error, IoError::DuplicateColumn { .. }));
+    assert!(text.is_empty());
+    let error = CsvSink::create(temp("dup.csv"), "x")
+        .map(|mut sink| Sink::<Vec<f32>>::resume(&mut sink, &["x".to_owned()], 5))
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(error, IoError::DuplicateColumn { .. }));
+}
+
+#[test]
+fn column_names_that_escape_the_directory_or_break_lines_are_errors() {
+    let dir = temp("npy-names");
+    let values = [1.0f32, 2.0];
+    for name in [
+        "../escaped",
+        "/tmp/anywhere",
+        "",
+        "a/b",
+        "..",
+        ".",
+        "two\nlines",
+        "cr\r",
+    ] {
+        let error = write_npy(&dir, &[&Column::new(name, &values)]).unwrap_err();
+        assert!(
+            matches!(error, IoError::InvalidColumnName { .. }),
+            "{name:?}: {error}"
+        );
+        let mut text = Vec::new();
+        assert!(
+            write_csv(&mut text, &[&Column::new(name, &values)]).is_err(),
+            "{name:?}"
+        );
+    }
+    assert!(!dir.exists(), "nothing is created for a rejected name");
+    assert!(!temp("").parent().unwrap().join("escaped.npy").exists());
+    // One bad name among good ones: no file at all.
+    let error = write_npy(
+        &dir,
+        &[
+            &Column::new("ok", &values),
+            &Column::new("no/such", &values),
+        ],
+    );
+    assert!(error.is_err());
+    assert!(!dir.join("ok.npy").exists());
+    for name in ["a\nb", "", "x\r\ny"] {
+        assert!(
+            CsvSink::create(temp("bad-name.csv"), name).is_err(),
+            "{name:?}"
+        );
+    }
+    // Commas and quotes are fine: quoted in the header, still one line.
+    let path = temp("quoted.csv");
+    let mut sink = CsvSink::create(&path, "y, \"quoted\"").unwrap();
+    let design = design(100);
+    Executor::parallel()
+        .run_into(&design, double::<8>, &mut sink)
+        .unwrap();
+    let mut resumed = CsvSink::open(&path, "y, \"quoted\"").unwrap();
+    assert_eq!(resumed.written(), 100);
+    Executor::parallel()
+        .run_into(&design, double::<8>, &mut resumed)
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 101);
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn shard_sets_must_be_complete_of_one_stem_and_canonically_named() {
+    let dir = temp("shards");
+    std::fs::create_dir_all(&dir).unwrap();
+    let values = [1.0f32; 3];
+    assert!(matches!(
+        merge_shards::<f32>(&[], 10, 64),
+        Err(ShardError::NoFiles)
+    ));
+    assert!(matches!(
+        merge_shards::<f32>(&[], 0, 64),
+        Err(ShardError::NoFiles)
+    ));
+
+    let run = write_shard(&dir.join("run"), 0, 2, &values).unwrap();
+    let other = write_shard(&dir.join("other_run"), 1, 2, &values).unwrap();
+    let error = merge_shards::<f32>(&[run.clone(), other], 6, 3).unwrap_err();
+    assert!(matches!(error, ShardError::Stem { .. }), "{error}");
+
+    assert!(matches!(
+        write_shard(&dir.join("run"), 5, 4, &values),
+        Err(ShardError::Index { index: 5, count: 4 })
+    ));
+    assert!(matches!(
+        write_shard(&dir.join("run"), 0, 0, &values),
+        Err(ShardError::NoShards)
+    ));
+    for stem in ["", ".."] {
+        assert!(matches!(
+            write_shard(std::path::Path::new(stem), 0, 1, &values),
+            Err(ShardError::BadStem(_))
+        ));
+    }
+    for name in [
+        "run.shard-+0-of-+1.npy",
+        "run.shard-000-of-0001.npy",
+        "run.shard-01-of-2.npy",
+        "run.shard-2-of-2.npy",
+        "run.shard--1-of-2.npy",
+        "run.shard-0-of-2.npz",
+    ] {
+        let odd = dir.join(name);
+        std::fs::copy(&run, &odd).unwrap();
+        let error = merge_shards::<f32>(&[odd.clone()], 3, 64).unwrap_err();
+        assert!(matches!(error, ShardError::Name(_)), "{name}: {error}");
+        std::fs::remove_file(odd).unwrap();
+    }
+    assert!(matches!(ones(3).shard(0, 0), Err(ShardError::NoShards)));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn an_empty_run_still_writes_its_header() {
+    let empty = OneDesign::zip(OneAxes {
+        x: Axis::values(vec![]),
+    })
+    .unwrap();
+    let path = temp("empty.csv");
+    let mut sink = CsvSink::create(&path, "y").unwrap();
+    Executor::parallel()
+        .run_into(&empty, double::<8>, &mut sink)
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "x,y\n");
+    // And the same run resumed leaves it as it is.
+    let mut sink = CsvSink::open(&path, "y").unwrap();
+    Executor::parallel()
+        .run_into(&empty, double::<8>, &mut sink)
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "x,y\n");
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn float_cells_out_of_range_are_errors_and_nan_keeps_its_sign() {
+    for text in ["x\n1e39\n", "x\n-1e39\n", "x\n1e999\n"] {
+        let error = OneSpace::read_csv(text.as_bytes(), OneFixed {})
+            .err()
+            .unwrap();
+        assert!(
+            matches!(error, IoError::Parse { line: 2, .. }),
+            "{text:?}: {error}"
+        );
+    }
+    let read = |text: &str| OneSpace::read_csv(text.as_bytes(), OneFixed {}).unwrap();
+    assert_eq!(
+        read("x\ninf\n-Infinity\n").columns().x,
+        &[f32::INFINITY, f32::NEG_INFINITY]
+    );
+    let negative_nan = f32::from_bits(0xffc0_0000);
+    let space = OneSpace::new(OneColumns {
+        x: vec![negative_nan, f32::NAN, -0.0, f32::MIN_POSITIVE / 8.0],
+    })
+    .unwrap();
+    let mut text = Vec::new();
+    write_csv(&mut text, &[&space]).unwrap();
+    assert!(String::from_utf8_lossy(&text).starts_with("x\n-NaN\nNaN\n-0.0\n"));
+    let back = OneSpace::read_csv(&text[..], OneFixed {}).unwrap();
+    let bits: Vec<u32> = back.columns().x.iter().map(|x| x.to_bits()).collect();
+    let expected: Vec<u32> = space.columns().x.iter().map(|x| x.to_bits()).collect();
+    assert_eq!(bits, expected);
+}
+
+#[test]
+fn a_failed_run_never_reports_all_points_done() {
+    let space = ones(1000);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let executor = Executor::sequential()
+        .n_pmap(4)
+        .on_progress(move |done, total| log.lock().unwrap().push((done, total)));
+    let error = executor
+        .run(&space, |l: OneLanes<8>| {
+            assert!(l.x.to_array()[0] < 300.0, "stop");
+            l.x
+        })
+        .unwrap_err();
+    assert!(
+        matches!(error, ExecError::KernelPanicked { point: 304, .. }),
+        "{error}"
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(*seen, [(256, 1000)], "only the finished block is reported");
+}
+
+#[test]
+fn npy_of_an_empty_space_keeps_every_column_type() {
+    let space = MixedSpace::new(MixedColumns {
+        a: vec![],
+        b: vec![],
+        c: vec![],
+        d: vec![],
+        r: vec![],
+        scale: 1.0,
+    })
+    .unwrap();
+    let dir = temp("empty-npy");
+    write_npy(&dir, &[&space]).unwrap();
+    assert_eq!(
+        read_npy::<f32>(&dir.join("a.npy")).unwrap(),
+        Vec::<f32>::new()
+    );
+    assert_eq!(
+        read_npy::<f64>(&dir.join("b.npy")).unwrap(),
+        Vec::<f64>::new()
+    );
+    assert_eq!(
+        read_npy::<i32>(&dir.join("c.npy")).unwrap(),
+        Vec::<i32>::new()
+    );
+    assert_eq!(
+        read_npy::<u32>(&dir.join("d.npy")).unwrap(),
+        Vec::<u32>::new()
+    );
+    assert_eq!(
+        read_npy::<f32>(&dir.join("r[1].npy")).unwrap(),
+        Vec::<f32>::new()
+    );
+    assert!(matches!(
+        read_npy::<f32>(&dir.join("b.npy")),
+        Err(IoError::NpyDtype { .. })
+    ));
+    std::fs::remove_dir_all(dir).unwrap();
+}
