@@ -54,12 +54,15 @@ fn main() {
     }
     if let Some(n) = arg("--gather-bench").and_then(|n| n.parse::<usize>().ok()) {
         // Times the gather alone: each rank sends its shard of n f32 results.
-        let local = vec![1.0f32; dataspace::shard::shard_range(n, 64, rank, size).len()];
+        let shard = dataspace::shard::shard_range(n, 64, rank, size).unwrap_or(0..0);
+        let local = vec![1.0f32; shard.len()];
         let mut times = Vec::new();
         for _ in 0..9 {
             executor.world().barrier();
             let start = std::time::Instant::now();
-            let all = executor.gather(n, 64, &local);
+            let all = executor
+                .gather(n, 64, &local)
+                .unwrap_or_else(|e| fail(rank, &e));
             executor.world().barrier();
             times.push(start.elapsed().as_secs_f64());
             assert!(all.is_none_or(|all| all.len() == n));

@@ -83,10 +83,10 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
             n_pmap,
             lanes: V,
         };
-        let lanes_per_map_step = V.checked_mul(n_pmap).ok_or(too_large.clone())?;
+        let lanes_per_map_step = V.checked_mul(n_pmap).ok_or(too_large)?;
         let n_map = len.div_ceil(lanes_per_map_step);
-        // Every lane index must fit in usize, so that pack starts never wrap.
-        n_map.checked_mul(lanes_per_map_step).ok_or(too_large)?;
+        // Lane indices past usize::MAX (the tail of a space of nearly
+        // usize::MAX points) saturate: those packs hold fill only.
         Ok(Collected {
             space,
             n_pmap,
@@ -113,7 +113,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
 
     /// Number of packs, `n_pmap * n_map`.
     pub fn n_packs(&self) -> usize {
-        self.n_pmap * self.n_map
+        self.n_pmap.saturating_mul(self.n_map)
     }
 
     /// The value in every tail lane.
@@ -129,7 +129,8 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     /// The lanes of block `p`, pack `m`, or `None` if either is out of range.
     #[inline]
     pub fn pack(&self, p: usize, m: usize) -> Option<S::Lanes<'a>> {
-        (p < self.n_pmap && m < self.n_map).then(|| self.load(p * self.n_map + m))
+        (p < self.n_pmap && m < self.n_map)
+            .then(|| self.load(p.saturating_mul(self.n_map).saturating_add(m)))
     }
 
     /// Block `p`, or `None` if `p >= n_pmap`.
@@ -169,7 +170,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     /// The pack at global pack index `g` (block-major).
     #[inline(always)]
     fn load(&self, g: usize) -> S::Lanes<'a> {
-        self.space.load(g * V, self.fill)
+        self.space.load(g.saturating_mul(V), self.fill)
     }
 }
 
@@ -223,8 +224,9 @@ impl<'a, S: PackedSpace<V>, const V: usize> Block<'a, S, V> {
     /// The point indices this block's lanes stand for, tail lanes included:
     /// `start .. start + n_map * V`. Only those below N are real points.
     pub fn lanes(&self) -> Range<usize> {
-        let start = self.index * self.layout.n_map * V;
-        start..start + self.layout.n_map * V
+        let per_block = self.layout.n_map.saturating_mul(V);
+        let start = self.index.saturating_mul(per_block);
+        start..start.saturating_add(per_block)
     }
 
     /// The real points of this block, a subrange of `0..N` (maybe empty).
@@ -241,11 +243,11 @@ impl<'a, S: PackedSpace<V>, const V: usize> Block<'a, S, V> {
 
     /// The block's packs in order.
     pub fn iter(&self) -> Packs<'a, S, V> {
-        let first = self.index * self.layout.n_map;
+        let first = self.index.saturating_mul(self.layout.n_map);
         Packs {
             layout: self.layout,
             front: first,
-            back: first + self.layout.n_map,
+            back: first.saturating_add(self.layout.n_map),
         }
     }
 }

@@ -5,6 +5,9 @@
 //! `f32` block and an `f64` block for a struct with both) and addresses a
 //! column by its index, a constant in the generated code.
 
+// Indices here are column numbers are constants of the generated code, below K; lanes below V: they cannot be out of range.
+#![allow(clippy::indexing_slicing)]
+
 use crate::pack::{Pack, Packable, Scalar};
 
 /// Columns are stored padded to a multiple of this many values, with the
@@ -49,6 +52,7 @@ impl<T: Scalar, const K: usize> Columns<T, K> {
             column
         });
         let columns: Vec<Vec<T>> = columns.collect();
+        #[allow(clippy::panic)] // generated code passes K columns: see # Panics
         let columns: [Vec<T>; K] = columns.try_into().unwrap_or_else(|columns: Vec<_>| {
             panic!("expected {K} columns, got {}", columns.len())
         });

@@ -106,6 +106,10 @@ pub enum ExecError {
     /// A streaming run's sink could not resume or write.
     #[error("the sink failed: {0}")]
     Sink(#[source] crate::io::IoError),
+    /// An MPI gather that cannot be done (too many results for MPI's counts,
+    /// or a rank not holding its shard); reported on every rank.
+    #[error("MPI gather: {0}")]
+    Gather(String),
     /// A run over MPI ranks failed on `rank` (reported on every rank).
     #[error("the kernel failed on rank {rank} at point {point}: {message}")]
     RankFailed {

@@ -404,7 +404,12 @@ where
                 return None;
             }
             current = i;
-            let point = space.get(i).expect("indices below len() have points");
+            // A `Space` with no point below its `len()` breaks the trait's
+            // contract; the panic is caught and reported at point `i`.
+            #[allow(clippy::expect_used)]
+            let point = space
+                .get(i)
+                .expect("a space has a point at every index below len()");
             out.push(f(point));
         }
         Some(out)
@@ -447,6 +452,7 @@ fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecErro
             Err(BlockError::Progress { message }) => {
                 return Err(ExecError::ProgressPanicked { message })
             }
+            #[allow(clippy::unreachable)] // blocks skip only after a failure, met first
             Err(BlockError::Skipped) => {
                 unreachable!("a block is skipped only after an earlier block panicked")
             }

@@ -4,6 +4,9 @@
 //! so that a kernel written once, generic over `V`, compiles for `f32x8` and
 //! for a [`Lockstep`](crate::Lockstep) of four `f32x16` alike.
 
+// Indices here are lane counts clamped to the pack's length: they cannot be out of range.
+#![allow(clippy::indexing_slicing)]
+
 use crate::pack::{Packable, Scalar};
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 use wide::{f32x16, f32x4, f32x8, f64x2, f64x4, f64x8};

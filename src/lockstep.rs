@@ -8,6 +8,9 @@
 //! is forwarded to each register, so a kernel written once, generic over `V`,
 //! gets it by choosing `V = 64`.
 
+// Indices here are register and lane numbers below the const generics R and W: they cannot be out of range.
+#![allow(clippy::indexing_slicing)]
+
 use crate::float::FloatPack;
 use crate::pack::{Pack, Packable};
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};

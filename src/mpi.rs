@@ -93,16 +93,15 @@ impl MpiExecutor {
     {
         let (rank, size, len) = (self.rank(), self.size(), range.len());
         if len > Count::MAX as usize {
-            return Err(ExecError::Pool(format!(
+            return Err(ExecError::Gather(format!(
                 "an MPI gather holds at most {} results, asked for {len}",
                 Count::MAX
             )));
         }
         let mine = rank_range(len, V, rank, size);
         let offset = range.start + mine.start;
-        let slice = space
-            .slice(offset..offset + mine.len())
-            .expect("a shard lies inside the range");
+        // A rank's shard of `range`, which lies inside the space.
+        let slice = Slice::new(space, offset..offset + mine.len());
         let local = self.local.run::<V, _, _, _>(&slice, kernel);
 
         // Every rank learns the first failing point (u64::MAX: none).
@@ -135,49 +134,58 @@ impl MpiExecutor {
                 message,
             });
         }
-        let local = local.expect("no rank failed");
-
-        Ok(self.gather::<T>(len, V, &local))
+        match local {
+            Ok(local) => self.gather::<T>(len, V, &local),
+            // Unreachable: a failed run is a failure every rank has learnt of.
+            Err(error) => Err(error),
+        }
     }
 
     /// Gathers each rank's results for its shard of `len` points (shards of
     /// [`shard_range`] with `lanes`) to rank 0, in point order: `Some(all)` on
     /// rank 0, `None` elsewhere. Every rank must call it.
     ///
-    /// # Panics
-    /// If `local` is not this rank's shard length, or `len` exceeds `i32::MAX`
-    /// (MPI counts): callers check both.
+    /// # Errors
+    /// On every rank, [`ExecError::Gather`] if `len` exceeds `i32::MAX` (MPI
+    /// counts) or any rank's `local` is not its shard's length: the ranks
+    /// agree on that (one all-reduce) before the gather, so none is left
+    /// waiting.
     pub fn gather<T: Equivalence + Copy + Default>(
         &self,
         len: usize,
         lanes: usize,
         local: &[T],
-    ) -> Option<Vec<T>> {
+    ) -> Result<Option<Vec<T>>, ExecError> {
         let (rank, size) = (self.rank(), self.size());
-        assert_eq!(
-            local.len(),
-            rank_range(len, lanes, rank, size).len(),
-            "a rank gathers its own shard"
-        );
+        let expected = rank_range(len, lanes, rank, size).len();
+        let mine_ok = u8::from(local.len() == expected && Count::try_from(len).is_ok());
+        let mut all_ok = 0u8;
+        self.world
+            .all_reduce_into(&mine_ok, &mut all_ok, SystemOperation::min());
+        if all_ok == 0 {
+            return Err(ExecError::Gather(format!(
+                "a gather of {len} results over {size} ranks, rank {rank} holding {} of its {expected}: \
+                 every rank must hold its shard, and len must be at most {}",
+                local.len(),
+                Count::MAX
+            )));
+        }
         let root = self.world.process_at_rank(0);
         if rank == 0 {
+            // Every shard's length and start are below len <= Count::MAX.
             let shards = (0..size).map(|r| rank_range(len, lanes, r, size));
-            let counts: Vec<Count> = shards
-                .clone()
-                .map(|s| Count::try_from(s.len()).expect("checked"))
-                .collect();
-            let displs: Vec<Count> = shards
-                .map(|s| Count::try_from(s.start).expect("checked"))
-                .collect();
+            let count = |n: usize| Count::try_from(n).unwrap_or(Count::MAX);
+            let counts: Vec<Count> = shards.clone().map(|s| count(s.len())).collect();
+            let displs: Vec<Count> = shards.map(|s| count(s.start)).collect();
             let mut all = vec![T::default(); len];
             {
                 let mut partition = PartitionMut::new(&mut all[..], counts, &displs[..]);
                 root.gather_varcount_into_root(local, &mut partition);
             }
-            Some(all)
+            Ok(Some(all))
         } else {
             root.gather_varcount_into(local);
-            None
+            Ok(None)
         }
     }
 

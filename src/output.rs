@@ -1,6 +1,9 @@
 //! What a kernel may return for each pack, and how the executor gathers it
 //! back into point order.
 
+// Indices here are lane numbers below V and element numbers below K: they cannot be out of range.
+#![allow(clippy::indexing_slicing)]
+
 use crate::pack::Pack;
 use crate::Lockstep;
 use wide::{f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, u32x16, u32x4, u32x8};

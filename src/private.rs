@@ -34,6 +34,7 @@ pub fn valid_lanes<const V: usize>(len: usize, start: usize) -> usize {
 
 /// Splits a column of small arrays into one column per array element, each
 /// with room for its padding.
+#[allow(clippy::indexing_slicing)] // k < K
 pub fn split_array_column<T: Scalar, const K: usize>(points: Vec<[T; K]>) -> [Vec<T>; K] {
     core::array::from_fn(|k| {
         let mut column = Vec::with_capacity(padded_len(points.len()));
@@ -85,7 +86,7 @@ pub fn read_csv_rows<R: Read>(
     let header = csv.headers().map_err(csv_error)?.clone();
     let trimmed: Vec<&str> = header.iter().map(str::trim).collect();
     for (position, name) in trimmed.iter().enumerate() {
-        if trimmed[..position].contains(name) {
+        if trimmed.iter().take(position).any(|earlier| earlier == name) {
             return Err(IoError::DuplicateColumn {
                 column: (*name).to_owned(),
             });

@@ -74,6 +74,9 @@ pub trait Space {
     where
         Self: PackedSpace<V> + Sized,
     {
+        // The default n_pmap is rayon's thread count: at least 1, and V times
+        // it fits in usize, the only ways a layout can fail.
+        #[allow(clippy::expect_used)]
         Collected::new(self, CollectOptions::default())
             .expect("the default options always describe a valid layout")
     }

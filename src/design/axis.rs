@@ -110,6 +110,7 @@ impl<T> Axis<T> {
     /// the unit-interval draw `u`.
     #[doc(hidden)]
     #[inline]
+    #[allow(clippy::indexing_slicing)] // k < len: the contract of this hidden helper
     pub fn at(&self, k: usize, u: f64) -> T
     where
         T: Clone,

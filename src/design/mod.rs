@@ -26,21 +26,23 @@ pub fn resolve_groups(
     for group in groups {
         let mut indices = Vec::with_capacity(group.len());
         for name in *group {
-            let f = fields
+            let (f, (&field, seen)) = fields
                 .iter()
-                .position(|field| field == name)
+                .zip(seen.iter_mut())
+                .enumerate()
+                .find(|(_, (field, _))| *field == name)
                 .ok_or_else(|| DesignError::UnknownField {
                     field: (*name).to_owned(),
                 })?;
-            if std::mem::replace(&mut seen[f], true) {
-                return Err(DesignError::DuplicateField { field: fields[f] });
+            if std::mem::replace(seen, true) {
+                return Err(DesignError::DuplicateField { field });
             }
             indices.push(f);
         }
         resolved.push(indices);
     }
-    if let Some(f) = seen.iter().position(|&seen| !seen) {
-        return Err(DesignError::MissingField { field: fields[f] });
+    if let Some((&field, _)) = fields.iter().zip(&seen).find(|(_, &seen)| !seen) {
+        return Err(DesignError::MissingField { field });
     }
     Ok(resolved)
 }

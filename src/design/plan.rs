@@ -68,9 +68,15 @@ impl Plan {
             let Some(&first) = group.first() else {
                 continue;
             };
-            let (first_name, group_len) = (fields[first].0, fields[first].1.unwrap_or(0));
+            let field = |f: usize| {
+                fields.get(f).ok_or_else(|| DesignError::UnknownField {
+                    field: format!("number {f}"),
+                })
+            };
+            let (first_name, group_len) =
+                field(first).map(|&(name, len)| (name, len.unwrap_or(0)))?;
             for &f in group {
-                let (name, field_len) = (fields[f].0, fields[f].1.unwrap_or(0));
+                let (name, field_len) = field(f).map(|&(name, len)| (name, len.unwrap_or(0)))?;
                 if field_len != group_len {
                     return Err(DesignError::ZipLengths {
                         field: name,
@@ -82,7 +88,9 @@ impl Plan {
                 // An empty axis makes the design empty (len 0): the strides
                 // of the groups before it are then never used for a real
                 // point, but must not be 0, since packs divide by them.
-                strides[f] = (len.max(1), group_len.max(1));
+                if let Some(stride) = strides.get_mut(f) {
+                    *stride = (len.max(1), group_len.max(1));
+                }
             }
             len = match len.checked_mul(group_len) {
                 Some(len) => len,
@@ -161,7 +169,11 @@ impl Plan {
 
     /// Where point `i` sits on field `f`'s axis: `(index, unit draw)`. Grid
     /// and values axes use the index, random axes the draw in `[0, 1)`.
+    ///
+    /// `f` must be a field of the plan (generated code passes its field
+    /// numbers, constants below the field count).
     #[inline]
+    #[allow(clippy::indexing_slicing)] // f < fields: see above
     pub fn locate(&self, f: usize, i: usize) -> (usize, f64) {
         match &self.kind {
             PlanKind::Grid(strides) => {
@@ -185,8 +197,10 @@ impl Plan {
     /// [`locate`](Plan::locate) for the `V` points from `start`: for grids
     /// two divisions per pack instead of per point (the digits of
     /// consecutive points advance with a carry). Points at or past the end
-    /// get some in-range index; callers put fill in those lanes.
+    /// get some in-range index; callers put fill in those lanes. `f` as
+    /// for `locate`.
     #[inline]
+    #[allow(clippy::indexing_slicing)] // f < fields: see `locate`
     pub fn locate_lanes<const V: usize>(&self, f: usize, start: usize) -> [(usize, f64); V] {
         match &self.kind {
             PlanKind::Grid(strides) => {

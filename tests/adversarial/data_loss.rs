@@ -33,7 +33,7 @@ fn resume(bytes: &[u8], design: &OneDesign, output: &str) -> (Result<(), ExecErr
     let path = temp("resume.csv");
     std::fs::write(&path, bytes).unwrap();
     let result = CsvSink::open(&path, output)
-        .and_then(|mut sink| Ok(Executor::parallel().run_into(design, double::<8>, &mut sink)));
+        .map(|mut sink| Executor::parallel().run_into(design, double::<8>, &mut sink));
     let result = match result {
         Ok(run) => run,
         Err(e) => Err(ExecError::Sink(e)),
@@ -255,7 +255,7 @@ fn shard_sets_must_be_complete_of_one_stem_and_canonically_named() {
     ] {
         let odd = dir.join(name);
         std::fs::copy(&run, &odd).unwrap();
-        let error = merge_shards::<f32>(&[odd.clone()], 3, 64).unwrap_err();
+        let error = merge_shards::<f32>(std::slice::from_ref(&odd), 3, 64).unwrap_err();
         assert!(matches!(error, ShardError::Name(_)), "{name}: {error}");
         std::fs::remove_file(odd).unwrap();
     }

@@ -25,7 +25,7 @@ fn a_shard_count_of_usize_max_in_a_file_name_is_a_missing_shard() {
 fn merging_into_a_huge_length_checks_before_allocating() {
     let stem = temp("huge-len");
     let path = write_shard(&stem, 0, 1, &[1.0f32]).unwrap();
-    let error = merge_shards::<f32>(&[path.clone()], usize::MAX, 64).unwrap_err();
+    let error = merge_shards::<f32>(std::slice::from_ref(&path), usize::MAX, 64).unwrap_err();
     assert!(
         matches!(
             error,
@@ -171,7 +171,7 @@ fn a_design_too_large_to_store_is_an_error_not_an_abort() {
 /// A `.npy` file with the given header dict and data bytes.
 pub fn npy_with(header: &str, data: &[u8]) -> Vec<u8> {
     let mut text = header.to_owned();
-    while (10 + text.len() + 1) % 64 != 0 {
+    while !(10 + text.len() + 1).is_multiple_of(64) {
         text.push(' ');
     }
     text.push('\n');
