@@ -178,7 +178,10 @@ impl CsvSink {
             });
         }
         let cut = |e| IoError::file("truncate", &self.path, e);
-        self.file.set_len(self.scan.keep).map_err(cut)?;
+        let len = self.file.metadata().map_err(cut)?.len();
+        if len != self.scan.keep {
+            self.file.set_len(self.scan.keep).map_err(cut)?;
+        }
         self.file.seek(SeekFrom::End(0)).map_err(cut)?;
         Ok(self.scan.records)
     }

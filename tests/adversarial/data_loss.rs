@@ -375,3 +375,37 @@ fn npy_of_an_empty_space_keeps_every_column_type() {
     ));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn npy_files_that_are_not_one_dimensional_or_carry_extra_bytes_are_errors() {
+    use crate::panics::npy_with;
+    let path = temp("shape.npy");
+    let data: Vec<u8> = (0..6u32).flat_map(|x| (x as f32).to_le_bytes()).collect();
+    for (shape, order, bytes) in [
+        ("(2, 3)", "False", &data[..]),
+        ("(3, 2)", "True", &data[..]),
+        ("()", "False", &data[..4]),
+        ("(5,)", "False", &data[..]),   // 4 trailing bytes
+        ("(6,)", "False", &data[..20]), // 4 bytes short
+    ] {
+        let header = format!("{{'descr': '<f4', 'fortran_order': {order}, 'shape': {shape}, }}");
+        std::fs::write(&path, npy_with(&header, bytes)).unwrap();
+        let error = read_npy::<f32>(&path).unwrap_err();
+        assert!(matches!(error, IoError::Npy { .. }), "{shape}: {error}");
+    }
+    // Big-endian data of the right shape reads.
+    let be: Vec<u8> = [1.5f32, -2.0]
+        .iter()
+        .flat_map(|x| x.to_be_bytes())
+        .collect();
+    std::fs::write(
+        &path,
+        npy_with(
+            "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
+            &be,
+        ),
+    )
+    .unwrap();
+    assert_eq!(read_npy::<f32>(&path).unwrap(), [1.5, -2.0]);
+    std::fs::remove_file(path).unwrap();
+}

@@ -142,3 +142,53 @@ fn a_sink_error_keeps_its_io_error_as_source() {
     );
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn a_full_disk_is_an_error_naming_the_file() {
+    // /dev/full fails every write with ENOSPC, as a full disk does.
+    let full = std::path::Path::new("/dev/full");
+    if !full.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "/dev/full is missing under CI"
+        );
+        return;
+    }
+    let mut sink = CsvSink::create(full, "y").unwrap();
+    let error = Executor::parallel()
+        .run_into(&ones(1000), double::<8>, &mut sink)
+        .unwrap_err();
+    let ExecError::Sink(IoError::File {
+        action,
+        path,
+        source,
+    }) = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!((*action, path.as_path()), ("write", full));
+    assert_eq!(source.raw_os_error(), Some(28), "ENOSPC");
+    assert!(error.to_string().contains("/dev/full"), "{error}");
+
+    /// A writer that takes `room` bytes, then fails as a full disk does.
+    struct Full {
+        room: usize,
+    }
+    impl std::io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::from_raw_os_error(28));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let space = ones(10_000);
+    let error = dataspace::io::write_csv(Full { room: 1000 }, &[&space]).unwrap_err();
+    assert!(matches!(error, IoError::Stream { .. }), "{error:?}");
+    assert_eq!(chain(&error).len(), 2);
+}
