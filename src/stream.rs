@@ -188,19 +188,24 @@ impl CsvSink {
 
     fn append(&mut self, inputs: &dyn Table, outputs: &dyn Table) -> Result<(), IoError> {
         let mut text = Vec::new();
-        if self.scan.header.is_some() {
+        let new_header = if self.scan.header.is_some() {
             crate::io::write_csv_rows(&mut text, &[inputs, outputs])?;
+            None
         } else {
             crate::io::write_csv(&mut text, &[inputs, outputs])?;
-        }
+            text.split(|&b| b == b'\n').next().map(<[u8]>::to_vec)
+        };
         // One write per window, then flushed: a crash leaves whole windows
         // and at worst one partial line, which resuming drops.
         let failed = |e| IoError::file("write", &self.path, e);
         self.file.write_all(&text).map_err(failed)?;
         self.file.flush().map_err(failed)?;
-        if self.scan.header.is_none() {
-            self.scan.header = Some(Vec::new()); // its bytes are no longer needed
+        // The scan now describes the file as written, so that the same sink
+        // can resume again (a second run into it) without losing a byte.
+        if new_header.is_some() {
+            self.scan.header = new_header;
         }
+        self.scan.keep += text.len() as u64;
         self.scan.records += outputs.rows();
         Ok(())
     }

@@ -409,3 +409,39 @@ fn npy_files_that_are_not_one_dimensional_or_carry_extra_bytes_are_errors() {
     assert_eq!(read_npy::<f32>(&path).unwrap(), [1.5, -2.0]);
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn a_sink_run_into_twice_keeps_what_it_wrote() {
+    let design = design(1000);
+    let whole = whole_file(&design, "y");
+    let path = temp("twice.csv");
+    let mut sink = CsvSink::create(&path, "y").unwrap();
+    for _ in 0..3 {
+        Executor::parallel()
+            .run_into(&design, double::<8>, &mut sink)
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), whole);
+        assert_eq!(sink.written(), 1000);
+    }
+    // A longer design through the same sink continues the same file.
+    let longer = OneDesign::zip(OneAxes {
+        x: Axis::values(
+            design
+                .iter()
+                .map(|p| p.x)
+                .chain([7.0, 8.0])
+                .collect::<Vec<_>>(),
+        ),
+    })
+    .unwrap();
+    Executor::parallel()
+        .run_into(&longer, double::<8>, &mut sink)
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.ends_with("\n7.0,14.0\n8.0,16.0\n"),
+        "{}",
+        &text[text.len() - 40..]
+    );
+    std::fs::remove_file(path).unwrap();
+}
