@@ -78,12 +78,30 @@ pub fn clone_fixed<T: Clone + Sync>(value: &T) -> T {
 /// names of each free field) and calls `row` with each record's line and its
 /// cells in field order.
 pub fn read_csv_rows<R: Read>(
-    reader: R,
+    mut reader: R,
     fields: &[(&str, Vec<String>)],
     mut row: impl FnMut(u64, &[&str]) -> Result<(), IoError>,
 ) -> Result<(), IoError> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let header = csv.headers().map_err(csv_error)?.clone();
+    // Read whole (the space built from it is as large): errors can then name
+    // the line a record is on, which the csv crate's positions get wrong after
+    // blank lines and CRLF line ends; and read_to_end retries interrupted reads.
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|source| IoError::Stream {
+            role: "reader",
+            source,
+        })?;
+    let lines = core::cell::RefCell::new(LineIndex::new(&bytes));
+    let line_of = |offset: u64| lines.borrow_mut().line_of(offset);
+    let error = |e: csv::Error| {
+        let line = e.position().map(|p| line_of(p.byte()));
+        with_line(csv_error(e), line)
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let header = csv.headers().map_err(error)?.clone();
     let trimmed: Vec<&str> = header.iter().map(str::trim).collect();
     for (position, name) in trimmed.iter().enumerate() {
         if trimmed.iter().take(position).any(|earlier| earlier == name) {
@@ -113,10 +131,10 @@ pub fn read_csv_rows<R: Read>(
     }
     let mut record = csv::StringRecord::new();
     loop {
-        if !csv.read_record(&mut record).map_err(csv_error)? {
+        if !csv.read_record(&mut record).map_err(error)? {
             return Ok(());
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_of(p.byte()));
         if record.len() != header.len() {
             return Err(IoError::RowLength {
                 line,
@@ -129,6 +147,59 @@ pub fn read_csv_rows<R: Read>(
             .map(|&p| record.get(p).unwrap_or_default())
             .collect();
         row(line, &cells)?;
+    }
+}
+
+/// `error` with its line set to `line` (for the variants that carry one).
+fn with_line(mut error: IoError, line: Option<u64>) -> IoError {
+    if let (IoError::Csv { line: at, .. } | IoError::RowLength { line: at, .. }, Some(line)) =
+        (&mut error, line)
+    {
+        *at = line;
+    }
+    error
+}
+
+/// Line numbers of byte offsets in a text, asked for in increasing order
+/// (records are read in order): a line ends at `\n`, `\r\n` or a lone `\r`.
+struct LineIndex<'a> {
+    text: &'a [u8],
+    /// Offsets below this are counted.
+    cursor: usize,
+    /// Line breaks before `cursor`.
+    breaks: u64,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineIndex {
+            text,
+            cursor: 0,
+            breaks: 0,
+        }
+    }
+
+    /// The 1-based line of the first byte at or after `offset` that is not a
+    /// line break: where a record starting at `offset` has its first cell
+    /// (the csv crate's record positions may point at the line break, or the
+    /// blank lines, before it).
+    fn line_of(&mut self, offset: u64) -> u64 {
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        let rest = self.text.get(offset..).unwrap_or_default();
+        let content = offset.saturating_add(
+            rest.iter()
+                .position(|&b| b != b'\n' && b != b'\r')
+                .unwrap_or(rest.len()),
+        );
+        let counted = self.text.get(self.cursor..content).unwrap_or_default();
+        for (k, &b) in counted.iter().enumerate() {
+            let lone_cr = b == b'\r' && self.text.get(self.cursor + k + 1) != Some(&b'\n');
+            if b == b'\n' || lone_cr {
+                self.breaks += 1;
+            }
+        }
+        self.cursor = self.cursor.max(content);
+        self.breaks + 1
     }
 }
 

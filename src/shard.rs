@@ -161,11 +161,12 @@ fn parse_name(path: &Path) -> Option<(&str, usize, usize)> {
         canonical.then(|| digits.parse::<usize>().ok()).flatten()
     };
     let (index, count) = (number(index)?, number(count)?);
-    (index < count).then_some((stem, index, count))
+    (index < count && !stem.is_empty()).then_some((stem, index, count))
 }
 
 /// Joins shard files (any order) into the results of a space of `len`
-/// points, after checking that they are one set (one stem, one count), that
+/// points, after checking that they are one set (one stem, directory
+/// included, and one count), that
 /// every shard of the set is there exactly once, and that each holds as many
 /// results as its range (see [`shard_range`] with `lanes`).
 ///
@@ -176,17 +177,20 @@ pub fn merge_shards<T: NpyScalar>(
     len: usize,
     lanes: usize,
 ) -> Result<Vec<T>, ShardError> {
-    let mut set: Option<(&str, usize)> = None;
+    let mut set: Option<(PathBuf, usize)> = None;
     let mut shards: Vec<(usize, &PathBuf)> = Vec::with_capacity(paths.len());
     for path in paths {
-        let (stem, index, count) =
+        let (name, index, count) =
             parse_name(path).ok_or_else(|| ShardError::Name(path.clone()))?;
-        let (expected_stem, expected_count) = *set.get_or_insert((stem, count));
-        if stem != expected_stem {
+        // The stem as write_shard was given it: directory and name.
+        let stem = path.with_file_name(name);
+        let (expected_stem, expected_count) = set.get_or_insert_with(|| (stem.clone(), count));
+        let expected_count = *expected_count;
+        if stem != *expected_stem {
             return Err(ShardError::Stem {
                 path: path.clone(),
-                found: stem.to_owned(),
-                expected: expected_stem.to_owned(),
+                found: stem.display().to_string(),
+                expected: expected_stem.display().to_string(),
             });
         }
         if count != expected_count {

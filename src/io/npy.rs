@@ -57,9 +57,12 @@ pub(crate) fn read<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
             (u64::from(u32::from_le_bytes(len)), 12u64)
         }
         _ => {
+            let (major, minor) = (version.first(), version.get(1));
             return Err(malformed(format!(
-                "a .npy format version {version:?} this reader does not know (1, 2 or 3)"
-            )))
+                "a .npy format version {}.{} this reader does not know (1, 2 or 3)",
+                major.copied().unwrap_or_default(),
+                minor.copied().unwrap_or_default()
+            )));
         }
     };
     let data_len = file_len
@@ -86,9 +89,10 @@ pub(crate) fn read<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
         });
     }
     let [len] = header.shape[..] else {
+        let dims: Vec<String> = header.shape.iter().map(u64::to_string).collect();
         return Err(malformed(format!(
-            "holds an array of shape {:?}, expected a 1-D array",
-            header.shape
+            "holds an array of shape ({}), expected a 1-D array",
+            dims.join(", ")
         )));
     };
     let size = core::mem::size_of::<T>() as u64;
@@ -278,6 +282,12 @@ impl Parser<'_> {
             values.push(value);
             self.rest = rest;
             if !self.eat(',') {
+                // `(3)` is the integer 3 in Python, not a tuple.
+                if values.len() == 1 {
+                    return Err(
+                        "has a shape that is not a tuple (write (3,) for 3 values)".to_owned()
+                    );
+                }
                 self.expect(')')?;
                 return Ok(values);
             }
