@@ -23,6 +23,16 @@ const BLOCKS_PER_THREAD: usize = 4;
 /// Packs per block in one window of a streaming run.
 const WINDOW_PACKS_PER_BLOCK: usize = 64;
 
+/// Most blocks in one window of a streaming run: a huge `n_pmap` must not
+/// make a window (held in memory whole) unbounded. 1024 x 64 packs of 64
+/// lanes is 4 Mi points.
+const WINDOW_BLOCKS_MAX: usize = 1024;
+
+/// Most results a block sets room aside for before it has any: the rest grow
+/// as they come, so a block of a design of 2^64 points fails (if ever) for
+/// lack of memory, not on its first allocation.
+const PREALLOCATED_RESULTS: usize = 1 << 20;
+
 /// Runs kernels over spaces: [`run`](Executor::run) on SIMD packs,
 /// [`map`](Executor::map) on single points.
 ///
@@ -229,15 +239,16 @@ impl Executor {
 
     /// Runs `kernel` like [`run`](Executor::run) but hands the results to
     /// `sink` window by window, in point order, beside each point's
-    /// parameters: memory stays bounded by a window (`n_pmap x 64` packs)
-    /// whatever the size of the space or design. The run starts after the
-    /// points the sink already holds ([`Sink::written`]), so an interrupted
-    /// run resumes where it stopped.
+    /// parameters: memory stays bounded by a window (`n_pmap x 64` packs,
+    /// `n_pmap` counted up to 1024) whatever the size of the space or
+    /// design. The sink is checked first ([`Sink::resume`]) and the run
+    /// starts after the points it already holds, so an interrupted run
+    /// resumes where it stopped. An empty space still gets its header.
     ///
     /// # Errors
     /// As [`run`](Executor::run), with the point counted from the start of
-    /// the space; [`ExecError::Sink`] if the sink fails. Windows before a
-    /// failure stay written.
+    /// the space; [`ExecError::Sink`] if the sink is not this run's or fails.
+    /// Windows before a failure stay written.
     pub fn run_into<'s, const V: usize, S, K, O, W>(
         &self,
         space: &'s S,
@@ -302,7 +313,8 @@ impl Executor {
         let first_failed = AtomicUsize::new(usize::MAX);
         let reporter = Reporter::new(&self.progress, 0, len);
         let run_range = |b: usize| {
-            let points = (b * per_block).min(len)..((b + 1) * per_block).min(len);
+            let start = b.saturating_mul(per_block).min(len);
+            let points = start..start.saturating_add(per_block).min(len);
             let done = points.len();
             let out = map_range(space, points, b, &f, &first_failed)?;
             report(&reporter, done, b, &first_failed)?;
@@ -319,10 +331,11 @@ impl Executor {
         Ok(first_error(blocks)?.into_iter().flatten().collect())
     }
 
-    /// Points per window of a streaming run: `n_pmap x 64` packs.
+    /// Points per window of a streaming run: `n_pmap x 64` packs, `n_pmap`
+    /// counted up to [`WINDOW_BLOCKS_MAX`].
     pub(crate) fn window_points<const V: usize>(&self) -> usize {
         self.blocks()
-            .max(1)
+            .clamp(1, WINDOW_BLOCKS_MAX)
             .saturating_mul(WINDOW_PACKS_PER_BLOCK * V)
     }
 
@@ -350,7 +363,7 @@ where
     let points = block.points();
     let mut current = points.start;
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let mut out = O::block(points.len());
+        let mut out = O::block(points.len().min(PREALLOCATED_RESULTS));
         for (m, lanes) in block.iter().enumerate() {
             let valid = lanes.valid();
             if valid == 0 {
@@ -398,7 +411,7 @@ where
 {
     let mut current = points.start;
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let mut out = Vec::with_capacity(points.len());
+        let mut out = Vec::with_capacity(points.len().min(PREALLOCATED_RESULTS));
         for i in points.clone() {
             if first_failed.load(Ordering::Relaxed) < index {
                 return None;

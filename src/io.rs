@@ -583,7 +583,8 @@ pub fn write_csv_rows<W: Write>(writer: W, tables: &[&dyn Table]) -> Result<(), 
 /// The CSV header line of `names`, with its line end, as [`write_csv`] writes it.
 pub(crate) fn csv_header_line(names: &[String]) -> Result<Vec<u8>, IoError> {
     let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record(names).map_err(csv_error)?;
+    csv.write_record(names)
+        .map_err(|e| csv_error(e, "writer"))?;
     csv.into_inner()
         .map_err(|e| IoError::writer(std::io::Error::other(e.to_string())))
 }
@@ -598,7 +599,8 @@ fn write_csv_lines<W: Write>(
     check_names(&names)?;
     let mut csv = csv::Writer::from_writer(writer);
     if header {
-        csv.write_record(&names).map_err(csv_error)?;
+        csv.write_record(&names)
+            .map_err(|e| csv_error(e, "writer"))?;
     }
     let mut cells = Vec::with_capacity(names.len());
     let mut text = Vec::with_capacity(names.len());
@@ -609,7 +611,8 @@ fn write_csv_lines<W: Write>(
         }
         text.clear();
         text.extend(cells.iter().map(Value::to_string));
-        csv.write_record(&text).map_err(csv_error)?;
+        csv.write_record(&text)
+            .map_err(|e| csv_error(e, "writer"))?;
     }
     csv.flush().map_err(IoError::writer)
 }
@@ -811,13 +814,10 @@ pub fn read_npy<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
 }
 
 /// A `csv` error as an [`IoError`] that says what is wrong in words.
-pub(crate) fn csv_error(e: csv::Error) -> IoError {
+pub(crate) fn csv_error(e: csv::Error, role: &'static str) -> IoError {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => IoError::Stream {
-            role: "reader or writer",
-            source,
-        },
+        csv::ErrorKind::Io(source) => IoError::Stream { role, source },
         csv::ErrorKind::Utf8 { err, .. } => IoError::Csv {
             line,
             message: format!(

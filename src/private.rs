@@ -7,7 +7,7 @@ pub use core::result::Result::{self, Err, Ok};
 pub use std::vec::Vec;
 
 use crate::error::ShapeError;
-use crate::io::{csv_error, Cells, IoError};
+use crate::io::{Cells, IoError};
 use crate::pack::{Pack, Packable, Scalar};
 use std::io::Read;
 
@@ -78,30 +78,17 @@ pub fn clone_fixed<T: Clone + Sync>(value: &T) -> T {
 /// names of each free field) and calls `row` with each record's line and its
 /// cells in field order.
 pub fn read_csv_rows<R: Read>(
-    mut reader: R,
+    reader: R,
     fields: &[(&str, Vec<String>)],
     mut row: impl FnMut(u64, &[&str]) -> Result<(), IoError>,
 ) -> Result<(), IoError> {
-    // Read whole (the space built from it is as large): errors can then name
-    // the line a record is on, which the csv crate's positions get wrong after
-    // blank lines and CRLF line ends; and read_to_end retries interrupted reads.
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|source| IoError::Stream {
-            role: "reader",
-            source,
-        })?;
-    let lines = core::cell::RefCell::new(LineIndex::new(&bytes));
-    let line_of = |offset: u64| lines.borrow_mut().line_of(offset);
-    let error = |e: csv::Error| {
-        let line = e.position().map(|p| line_of(p.byte()));
-        with_line(csv_error(e), line)
-    };
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(bytes.as_slice());
-    let header = csv.headers().map_err(error)?.clone();
+        .from_reader(Lines::new(reader));
+    let header = match csv.headers() {
+        Ok(header) => header.clone(),
+        Err(e) => return Err(read_error(e, csv.get_mut())),
+    };
     let trimmed: Vec<&str> = header.iter().map(str::trim).collect();
     for (position, name) in trimmed.iter().enumerate() {
         if trimmed.iter().take(position).any(|earlier| earlier == name) {
@@ -131,10 +118,14 @@ pub fn read_csv_rows<R: Read>(
     }
     let mut record = csv::StringRecord::new();
     loop {
-        if !csv.read_record(&mut record).map_err(error)? {
-            return Ok(());
+        match csv.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(read_error(e, csv.get_mut())),
         }
-        let line = record.position().map_or(0, |p| line_of(p.byte()));
+        let line = record
+            .position()
+            .map_or(0, |p| csv.get_mut().line_of(p.byte()));
         if record.len() != header.len() {
             return Err(IoError::RowLength {
                 line,
@@ -150,8 +141,10 @@ pub fn read_csv_rows<R: Read>(
     }
 }
 
-/// `error` with its line set to `line` (for the variants that carry one).
-fn with_line(mut error: IoError, line: Option<u64>) -> IoError {
+/// A reading error, its line taken from `lines`.
+fn read_error<R: Read>(e: csv::Error, lines: &mut Lines<R>) -> IoError {
+    let line = e.position().map(|p| lines.line_of(p.byte()));
+    let mut error = crate::io::csv_error(e, "reader");
     if let (IoError::Csv { line: at, .. } | IoError::RowLength { line: at, .. }, Some(line)) =
         (&mut error, line)
     {
@@ -160,46 +153,96 @@ fn with_line(mut error: IoError, line: Option<u64>) -> IoError {
     error
 }
 
-/// Line numbers of byte offsets in a text, asked for in increasing order
-/// (records are read in order): a line ends at `\n`, `\r\n` or a lone `\r`.
-struct LineIndex<'a> {
-    text: &'a [u8],
-    /// Offsets below this are counted.
-    cursor: usize,
-    /// Line breaks before `cursor`.
-    breaks: u64,
+/// A reader that notes where lines break as the csv crate reads through it,
+/// so that a record's byte offset gives the line its first cell is on (the
+/// csv crate's own line numbers are off after blank lines and `\r\n`). It
+/// keeps only the breaks the csv crate's buffer holds, and retries reads
+/// that were interrupted by a signal.
+struct Lines<R> {
+    inner: R,
+    /// Bytes read so far.
+    read: u64,
+    /// Line breaks not yet passed by a record: byte ranges (`\n`, `\r\n`
+    /// or a lone `\r`), in order.
+    breaks: std::collections::VecDeque<(u64, u64)>,
+    /// A `\r` that ended the last read: a break whose end depends on the
+    /// next byte.
+    pending_cr: Option<u64>,
+    /// Breaks passed so far.
+    passed: u64,
 }
 
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        LineIndex {
-            text,
-            cursor: 0,
-            breaks: 0,
+impl<R: Read> Lines<R> {
+    fn new(inner: R) -> Self {
+        Lines {
+            inner,
+            read: 0,
+            breaks: std::collections::VecDeque::new(),
+            pending_cr: None,
+            passed: 0,
         }
     }
 
-    /// The 1-based line of the first byte at or after `offset` that is not a
-    /// line break: where a record starting at `offset` has its first cell
-    /// (the csv crate's record positions may point at the line break, or the
-    /// blank lines, before it).
+    /// The 1-based line of a record the csv crate places at `offset`: after
+    /// the breaks before it and any breaks (blank lines, the `\n` of a
+    /// `\r\n`) that start at or after it before its first cell.
     fn line_of(&mut self, offset: u64) -> u64 {
-        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        let rest = self.text.get(offset..).unwrap_or_default();
-        let content = offset.saturating_add(
-            rest.iter()
-                .position(|&b| b != b'\n' && b != b'\r')
-                .unwrap_or(rest.len()),
-        );
-        let counted = self.text.get(self.cursor..content).unwrap_or_default();
-        for (k, &b) in counted.iter().enumerate() {
-            let lone_cr = b == b'\r' && self.text.get(self.cursor + k + 1) != Some(&b'\n');
-            if b == b'\n' || lone_cr {
-                self.breaks += 1;
+        let mut at = offset;
+        if self.pending_cr.is_some_and(|cr| cr < at) {
+            // Not seen by this reader yet: the input ended with a `\r`.
+            self.flush_cr();
+        }
+        while let Some(&(start, end)) = self.breaks.front() {
+            if end <= at {
+                self.passed += 1;
+                self.breaks.pop_front();
+            } else if start <= at {
+                at = end;
+                self.passed += 1;
+                self.breaks.pop_front();
+            } else {
+                break;
             }
         }
-        self.cursor = self.cursor.max(content);
-        self.breaks + 1
+        self.passed + 1
+    }
+
+    fn flush_cr(&mut self) {
+        if let Some(cr) = self.pending_cr.take() {
+            self.breaks.push_back((cr, cr + 1));
+        }
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = loop {
+            match self.inner.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        let bytes = buf.get(..n).unwrap_or_default();
+        if n == 0 {
+            self.flush_cr();
+        }
+        for (k, &b) in bytes.iter().enumerate() {
+            let at = self.read + k as u64;
+            if let Some(cr) = self.pending_cr.take() {
+                if b == b'\n' {
+                    self.breaks.push_back((cr, at + 1));
+                    continue;
+                }
+                self.breaks.push_back((cr, cr + 1));
+            }
+            match b {
+                b'\n' => self.breaks.push_back((at, at + 1)),
+                b'\r' => self.pending_cr = Some(at),
+                _ => {}
+            }
+        }
+        self.read += n as u64;
+        Ok(n)
     }
 }
 

@@ -23,8 +23,8 @@ pub trait Sink<T> {
     fn write(&mut self, inputs: &dyn Table, outputs: &T) -> Result<(), IoError>;
 }
 
-/// Longest first line [`CsvSink::open`] reads while looking for the header.
-const MAX_HEADER_BYTES: usize = 1 << 20;
+/// How much of a file's first line errors quote.
+const QUOTED_BYTES: usize = 200;
 
 /// A CSV file of each point's free parameters and its results, one line per
 /// point, appended window by window.
@@ -43,30 +43,37 @@ const MAX_HEADER_BYTES: usize = 1 << 20;
 /// - more records than the run has points is [`IoError::TooManyRows`].
 ///
 /// The file is scanned in a fixed 64 KiB buffer: resuming a file of any size
-/// takes constant memory. Nothing is changed on disk until the header has
-/// been checked.
+/// (and any header length) takes constant memory. Nothing is changed on disk
+/// until the header has been checked. A [`Sink::write`] without a
+/// [`Sink::resume`] first checks the file the same way.
 #[derive(Debug)]
 pub struct CsvSink {
     path: PathBuf,
     file: File,
     output: String,
     scan: Scan,
+    /// Whether the file has been checked against a run (or is new) and ends
+    /// at `scan.keep`: only then may a window be appended.
+    checked: bool,
 }
 
-/// What [`CsvSink::open`] found in a file, before anything is changed.
+/// What [`CsvSink::open`] found in a file, before anything is changed, kept
+/// in step with what the sink writes after.
 #[derive(Debug, Clone, Default)]
 struct Scan {
-    /// The first line (without its line break), if the file has a complete one.
-    header: Option<Vec<u8>>,
-    /// The bytes of a file that has no line break at all (a torn header), up
-    /// to [`MAX_HEADER_BYTES`].
-    torn_header: Vec<u8>,
+    /// The length of the first line (without its line break), if the file
+    /// has a line break at all.
+    header_len: Option<u64>,
+    /// Its first bytes (at most [`QUOTED_BYTES`]), for messages.
+    head: Vec<u8>,
+    /// The file's length when scanned.
+    file_len: u64,
     /// Complete records after the header.
     records: usize,
     /// Where the last complete record ends: the file is cut here on resume.
     keep: u64,
-    /// A line that is not a record (wrong number of cells, a blank line
-    /// followed by records): (line, what is wrong).
+    /// A line that is not a record (wrong number of cells, a quoted cell, a
+    /// blank line followed by records): (line, what is wrong).
     damage: Option<(u64, String)>,
 }
 
@@ -81,12 +88,20 @@ impl CsvSink {
     pub fn create(path: impl AsRef<Path>, output: &str) -> Result<Self, IoError> {
         check_names(&[output.to_owned()])?;
         let path = path.as_ref().to_path_buf();
-        let file = File::create(&path).map_err(|e| IoError::file("create", &path, e))?;
+        // Read too: a later resume of the same sink reads its header back.
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .map_err(|e| IoError::file("create", &path, e))?;
         Ok(CsvSink {
             path,
             file,
             output: output.to_owned(),
             scan: Scan::default(),
+            checked: true,
         })
     }
 
@@ -127,6 +142,7 @@ impl CsvSink {
             file,
             output: output.to_owned(),
             scan,
+            checked: false,
         })
     }
 
@@ -143,25 +159,51 @@ impl CsvSink {
 
     /// Checks the file against this run's header and length and cuts off
     /// whatever follows the last complete record.
-    fn resume_with(&mut self, mut names: Vec<String>, len: usize) -> Result<usize, IoError> {
-        check_names(&names)?;
-        let expected = csv_header_line(&names)?;
-        names.clear();
+    fn resume_with(&mut self, names: &[String], len: usize) -> Result<usize, IoError> {
+        check_names(names)?;
+        let expected = csv_header_line(names)?;
         let expected_line = expected.strip_suffix(b"\n").unwrap_or(&expected);
-        let mismatch = |found: &[u8]| IoError::Header {
-            path: self.path.clone(),
-            found: String::from_utf8_lossy(found).chars().take(200).collect(),
-            expected: String::from_utf8_lossy(expected_line).into_owned(),
-        };
-        match &self.scan.header {
-            Some(found) if found.as_slice() == expected_line => {}
-            Some(found) => return Err(mismatch(found)),
-            // No complete line: a header cut short (or an empty file) is
-            // rewritten; anything else is not ours.
-            None if expected.starts_with(&self.scan.torn_header) => {
-                self.scan = Scan::default();
+        let read_error = |e| IoError::file("read", &self.path, e);
+        let ours = match self.scan.header_len {
+            Some(n) => {
+                n == expected_line.len() as u64
+                    && starts_with(&self.file, expected_line).map_err(read_error)?
             }
-            None => return Err(mismatch(&self.scan.torn_header)),
+            // No line break: a header cut short (or an empty file) is
+            // rewritten; anything else is not ours.
+            None => {
+                self.scan.file_len <= expected.len() as u64
+                    && starts_with(
+                        &self.file,
+                        expected
+                            .get(..self.scan.file_len as usize)
+                            .unwrap_or_default(),
+                    )
+                    .map_err(read_error)?
+            }
+        };
+        if !ours {
+            let quote = |bytes: &[u8], whole: bool| {
+                let text: String = String::from_utf8_lossy(bytes)
+                    .chars()
+                    .take(QUOTED_BYTES)
+                    .collect();
+                if whole && bytes.len() <= QUOTED_BYTES {
+                    text
+                } else {
+                    text + "..."
+                }
+            };
+            let whole_head =
+                self.scan.header_len.unwrap_or(self.scan.file_len) <= self.scan.head.len() as u64;
+            return Err(IoError::Header {
+                path: self.path.clone(),
+                found: quote(&self.scan.head, whole_head),
+                expected: quote(expected_line, true),
+            });
+        }
+        if self.scan.header_len.is_none() {
+            self.scan = Scan::default();
         }
         if let Some((line, message)) = &self.scan.damage {
             return Err(IoError::Corrupt {
@@ -177,38 +219,73 @@ impl CsvSink {
                 expected: len,
             });
         }
-        let cut = |e| IoError::file("truncate", &self.path, e);
-        let len = self.file.metadata().map_err(cut)?.len();
-        if len != self.scan.keep {
-            self.file.set_len(self.scan.keep).map_err(cut)?;
-        }
-        self.file.seek(SeekFrom::End(0)).map_err(cut)?;
+        self.cut_to_keep()?;
+        self.checked = true;
         Ok(self.scan.records)
     }
 
+    /// Cuts the file after its last complete record and moves to its end.
+    fn cut_to_keep(&mut self) -> Result<(), IoError> {
+        let cut = |e| IoError::file("truncate", &self.path, e);
+        if self.file.metadata().map_err(cut)?.len() != self.scan.keep {
+            self.file.set_len(self.scan.keep).map_err(cut)?;
+        }
+        self.file.seek(SeekFrom::End(0)).map_err(cut)?;
+        Ok(())
+    }
+
     fn append(&mut self, inputs: &dyn Table, outputs: &dyn Table) -> Result<(), IoError> {
+        if !self.checked {
+            // A write without a resume first (the trait allows it): check the
+            // file against these tables as a run would.
+            let mut names = inputs.header();
+            names.extend(outputs.header());
+            self.resume_with(&names, usize::MAX)?;
+        }
         let mut text = Vec::new();
-        let new_header = if self.scan.header.is_some() {
+        let has_header = self.scan.header_len.is_some();
+        if has_header {
             crate::io::write_csv_rows(&mut text, &[inputs, outputs])?;
-            None
         } else {
             crate::io::write_csv(&mut text, &[inputs, outputs])?;
-            text.split(|&b| b == b'\n').next().map(<[u8]>::to_vec)
-        };
+        }
         // One write per window, then flushed: a crash leaves whole windows
-        // and at worst one partial line, which resuming drops.
-        let failed = |e| IoError::file("write", &self.path, e);
-        self.file.write_all(&text).map_err(failed)?;
-        self.file.flush().map_err(failed)?;
+        // and at worst one partial line, which resuming drops. A failed
+        // write may leave part of the window: the next write cuts it first.
+        let written = self.file.write_all(&text).and_then(|()| self.file.flush());
+        if let Err(e) = written {
+            self.checked = false;
+            return Err(IoError::file("write", &self.path, e));
+        }
         // The scan now describes the file as written, so that the same sink
         // can resume again (a second run into it) without losing a byte.
-        if new_header.is_some() {
-            self.scan.header = new_header;
+        if !has_header {
+            let header = text.split(|&b| b == b'\n').next().unwrap_or_default();
+            self.scan.header_len = Some(header.len() as u64);
+            self.scan.head = header.iter().copied().take(QUOTED_BYTES).collect();
         }
         self.scan.keep += text.len() as u64;
+        self.scan.file_len = self.scan.keep;
         self.scan.records += outputs.rows();
         Ok(())
     }
+}
+
+/// Whether `file` starts with `expected`, read in a fixed buffer.
+fn starts_with(file: &File, expected: &[u8]) -> std::io::Result<bool> {
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    reader.seek(SeekFrom::Start(0))?;
+    let mut chunk = vec![0u8; 1 << 16];
+    for part in expected.chunks(chunk.len()) {
+        let buffer = chunk.get_mut(..part.len()).unwrap_or_default();
+        match reader.read_exact(buffer) {
+            Ok(()) if buffer == part => {}
+            Ok(()) => return Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
 }
 
 impl Scan {
@@ -217,36 +294,45 @@ impl Scan {
         let mut reader = BufReader::with_capacity(1 << 16, file);
         reader.seek(SeekFrom::Start(0))?;
         let mut scan = Scan::default();
-        // The header: the first line, if the file has one within the limit.
-        let mut first = Vec::new();
-        let n = (&mut reader)
-            .take(MAX_HEADER_BYTES as u64 + 1)
-            .read_until(b'\n', &mut first)?;
-        if first.last() != Some(&b'\n') {
-            first.truncate(MAX_HEADER_BYTES);
-            scan.torn_header = first;
-            return Ok(scan);
-        }
-        first.pop();
-        let width = header_width(&first);
-        scan.header = Some(first);
-        scan.keep = n as u64;
-
-        // The records: count cells per line without holding more than the
-        // buffer (3.2 GB of records scan in about 6 s, at 456 kB of peak
+        // The header: its length and cells, counted as it streams past (a
+        // header may be longer than any buffer).
+        let mut header = HeaderCells::default();
+        let mut width = None;
+        // The records: cells per line, counted without holding more than
+        // the buffer (3.2 GB of records scan in about 6 s, at 456 kB of peak
         // memory: tests/adversarial/kill_resume.rs).
         let mut line = Line {
             number: 1,
-            offset: n as u64,
             ..Line::default()
         };
         loop {
             let buffer = reader.fill_buf()?;
             if buffer.is_empty() {
-                return Ok(scan); // a last line without a line break is dropped
+                // A last line without a line break is dropped.
+                return Ok(scan);
             }
             let consumed = buffer.len();
+            scan.file_len += consumed as u64;
             let mut rest = buffer;
+            let width = match width {
+                Some(width) => width,
+                None => {
+                    let end = memchr::memchr(b'\n', rest);
+                    let (piece, tail) = rest.split_at(end.unwrap_or(rest.len()));
+                    let room = QUOTED_BYTES.saturating_sub(scan.head.len());
+                    scan.head.extend(piece.iter().take(room));
+                    header.take(piece);
+                    if end.is_none() {
+                        reader.consume(consumed);
+                        continue;
+                    }
+                    scan.header_len = Some(header.bytes);
+                    scan.keep = header.bytes + 1;
+                    line.offset = scan.keep;
+                    rest = tail.get(1..).unwrap_or_default();
+                    *width.insert(header.cells())
+                }
+            };
             while let Some(end) = memchr::memchr(b'\n', rest) {
                 let (piece, tail) = rest.split_at(end);
                 line.take(piece);
@@ -259,6 +345,33 @@ impl Scan {
     }
 }
 
+/// The cells of a header line as it streams past: commas outside quotes
+/// (names with commas or quotes are quoted, quotes doubled, so toggling on
+/// each quote tracks whether a comma is inside a name).
+#[derive(Default)]
+struct HeaderCells {
+    bytes: u64,
+    commas: usize,
+    in_quotes: bool,
+}
+
+impl HeaderCells {
+    fn take(&mut self, piece: &[u8]) {
+        self.bytes += piece.len() as u64;
+        for &b in piece {
+            match b {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b',' if !self.in_quotes => self.commas += 1,
+                _ => {}
+            }
+        }
+    }
+
+    fn cells(&self) -> usize {
+        self.commas + 1
+    }
+}
+
 /// The line being scanned: what the bytes seen of it so far say.
 #[derive(Default)]
 struct Line {
@@ -266,8 +379,11 @@ struct Line {
     number: u64,
     /// Where it starts in the file.
     offset: u64,
+    /// Its bytes so far.
     bytes: u64,
+    /// Its commas so far.
     commas: usize,
+    /// Whether it holds a quote (records written by a sink never do).
     quoted: bool,
     /// The first of the blank lines just before it, if any.
     blank_since: Option<u64>,
@@ -290,7 +406,12 @@ impl Line {
         } else if scan.damage.is_none() {
             if let Some(blank) = self.blank_since.take() {
                 scan.damage = Some((blank, "a blank line between records".into()));
-            } else if self.quoted || self.commas + 1 != width {
+            } else if self.quoted {
+                scan.damage = Some((
+                    self.number,
+                    "a quoted cell, which a sink never writes".into(),
+                ));
+            } else if self.commas + 1 != width {
                 scan.damage = Some((
                     self.number,
                     format!(
@@ -307,24 +428,12 @@ impl Line {
     }
 }
 
-/// The number of cells of a header line (names may be quoted).
-fn header_width(line: &[u8]) -> usize {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(line);
-    let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
-        Ok(true) => record.len(),
-        _ => 0,
-    }
-}
-
 /// Results as a `Vec` (one value or array per point): the column named at creation.
 impl<T: Cells> Sink<Vec<T>> for CsvSink {
     fn resume(&mut self, inputs: &[String], len: usize) -> Result<usize, IoError> {
         let mut names = inputs.to_vec();
         T::names(&self.output, &mut names);
-        self.resume_with(names, len)
+        self.resume_with(&names, len)
     }
 
     fn write(&mut self, inputs: &dyn Table, outputs: &Vec<T>) -> Result<(), IoError> {
@@ -344,7 +453,7 @@ where
     fn resume(&mut self, inputs: &[String], len: usize) -> Result<usize, IoError> {
         let mut names = inputs.to_vec();
         S::Point::header(&mut names);
-        self.resume_with(names, len)
+        self.resume_with(&names, len)
     }
 
     fn write(&mut self, inputs: &dyn Table, outputs: &S) -> Result<(), IoError> {

@@ -445,3 +445,88 @@ fn a_sink_run_into_twice_keeps_what_it_wrote() {
     );
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn a_header_longer_than_any_buffer_is_checked_not_wiped() {
+    // 150,000 input columns: a header line of about 1.7 MB.
+    let names: Vec<String> = (0..150_000).map(|k| format!("column{k}")).collect();
+    struct Wide<'a>(&'a [String]);
+    impl dataspace::io::Table for Wide<'_> {
+        fn header(&self) -> Vec<String> {
+            self.0.to_vec()
+        }
+        fn dtypes(&self) -> Vec<dataspace::io::Dtype> {
+            vec![dataspace::io::Dtype::F32; self.0.len()]
+        }
+        fn rows(&self) -> usize {
+            1
+        }
+        fn row(&self, _: usize, out: &mut Vec<dataspace::io::Value>) {
+            out.extend((0..self.0.len()).map(|k| dataspace::io::Value::F32(k as f32)));
+        }
+    }
+    let path = temp("wide.csv");
+    let mut sink = CsvSink::create(&path, "y").unwrap();
+    Sink::<Vec<f32>>::write(&mut sink, &Wide(&names), &vec![1.0f32]).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    assert!(before.len() > 1 << 20);
+    let mut resumed = CsvSink::open(&path, "y").unwrap();
+    assert_eq!(resumed.written(), 1);
+    assert_eq!(
+        Sink::<Vec<f32>>::resume(&mut resumed, &names, 5).unwrap(),
+        1
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // Another run's long header is an error, and the file is left alone.
+    let mut other = names.clone();
+    other[149_999] = "changed".to_owned();
+    let mut foreign = CsvSink::open(&path, "y").unwrap();
+    let error = Sink::<Vec<f32>>::resume(&mut foreign, &other, 5).unwrap_err();
+    assert!(matches!(error, IoError::Header { .. }), "{error}");
+    assert!(
+        error.to_string().len() < 1000,
+        "the message quotes at most 200 characters of each header"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn a_write_without_resume_checks_the_file_first() {
+    let design = design(100);
+    let whole = whole_file(&design, "y");
+    let path = temp("write-first.csv");
+    // A foreign file: write() refuses it rather than appending.
+    std::fs::write(&path, b"a,b,c\n1,2,3\n").unwrap();
+    let mut sink = CsvSink::open(&path, "y").unwrap();
+    let slice = design.slice(0..10).unwrap();
+    let error = Sink::<Vec<f32>>::write(&mut sink, &slice, &vec![0.0f32; 10]).unwrap_err();
+    assert!(matches!(error, IoError::Header { .. }), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"a,b,c\n1,2,3\n");
+    // Our own file with a torn tail: the tail is cut before the write.
+    let half = &whole[..whole.len() / 2];
+    std::fs::write(&path, half).unwrap();
+    let mut sink = CsvSink::open(&path, "y").unwrap();
+    let done = sink.written();
+    let rest = design.slice(done..100).unwrap();
+    let values: Vec<f32> = rest.iter().map(|p| p.x + p.x).collect();
+    Sink::<Vec<f32>>::write(&mut sink, &rest, &values).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), whole);
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn a_quoted_record_is_named_as_such() {
+    let design = design(10);
+    let mut file = whole_file(&design, "y");
+    file.extend_from_slice(b"\"1.0\",2.0\n");
+    let (result, after) = resume(&file, &design, "y");
+    let Err(ExecError::Sink(IoError::Corrupt {
+        line: 12, message, ..
+    })) = &result
+    else {
+        panic!("{result:?}")
+    };
+    assert!(message.contains("quoted"), "{message}");
+    assert_eq!(after, file);
+}

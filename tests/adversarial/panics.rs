@@ -5,7 +5,7 @@ use crate::common::*;
 use dataspace::io::{read_npy, IoError};
 use dataspace::prelude::*;
 use dataspace::shard::{merge_shards, shard_range, write_shard, ShardError};
-use dataspace::{Axis, CsvSink, DesignError, ExecError};
+use dataspace::{Axis, CsvSink, DesignError, ExecError, Sampler};
 use std::io::Write;
 
 #[test]
@@ -158,14 +158,6 @@ fn a_design_too_large_to_store_is_an_error_not_an_abort() {
     assert_eq!(design.len(), 1 << 63);
     let error = design.to_space().err().unwrap();
     assert!(matches!(error, DesignError::TooLarge { points } if points == 1 << 63));
-    // 2^36 points: 256 GiB per column, more than the machine has.
-    let big = GridDesign::product(GridAxes {
-        a: Axis::linspace(0.0, 1.0, 1 << 12),
-        b: Axis::linspace(0.0, 1.0, 1 << 12),
-        c: Axis::linspace(0.0, 1.0, 1 << 12),
-    })
-    .unwrap();
-    assert!(matches!(big.to_space(), Err(DesignError::TooLarge { .. })));
 }
 
 /// A `.npy` file with the given header dict and data bytes.
@@ -239,6 +231,56 @@ fn a_cell_past_a_short_header_is_an_error() {
                 expected: 1
             }
         ),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_huge_n_pmap_keeps_streaming_windows_bounded() {
+    // Windows are n_pmap x 64 packs, n_pmap counted up to 1024: with V = 8 a
+    // window is at most 524,288 points, so 10^6 points take two windows.
+    struct Counting(Vec<usize>);
+    impl dataspace::Sink<Vec<f32>> for Counting {
+        fn resume(&mut self, _: &[String], _: usize) -> Result<usize, IoError> {
+            Ok(0)
+        }
+        fn write(&mut self, _: &dyn dataspace::io::Table, out: &Vec<f32>) -> Result<(), IoError> {
+            self.0.push(out.len());
+            Ok(())
+        }
+    }
+    let design = OneDesign::zip(OneAxes {
+        x: Axis::linspace(0.0, 1.0, 1_000_000),
+    })
+    .unwrap();
+    let mut sink = Counting(Vec::new());
+    Executor::parallel()
+        .n_pmap(1 << 20)
+        .run_into(&design, |l: OneLanes<8>| l.x, &mut sink)
+        .unwrap();
+    assert_eq!(sink.0, [524_288, 475_712]);
+}
+
+#[test]
+fn map_over_a_design_of_nearly_usize_max_points_fails_as_the_kernel_fails() {
+    let design = OneDesign::random(
+        usize::MAX,
+        Sampler::Uniform,
+        0,
+        OneAxes {
+            x: Axis::value(1.0),
+        },
+    )
+    .unwrap();
+    let error = Executor::sequential()
+        .n_pmap(2)
+        .map(&design, |p: One| {
+            assert!(p.x > 2.0, "the kernel's own panic");
+            p.x
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&error, ExecError::KernelPanicked { point: 0, message } if message == "the kernel's own panic"),
         "{error:?}"
     );
 }
