@@ -5,7 +5,8 @@
 //! `f32` block and an `f64` block for a struct with both) and addresses a
 //! column by its index, a constant in the generated code.
 
-// Indices here are column numbers are constants of the generated code, below K; lanes below V: they cannot be out of range.
+// Indices here are column numbers (constants of the generated code, below
+// K) and lane numbers (below V): they cannot be out of range.
 #![allow(clippy::indexing_slicing)]
 
 use crate::pack::{Pack, Packable, Scalar};

@@ -563,7 +563,8 @@ fn check_rows(tables: &[&dyn Table]) -> Result<usize, IoError> {
 }
 
 /// Writes tables side by side as CSV: one header line, one line per row.
-/// Values are written so that they read back bit for bit (NaN, inf included).
+/// Values are written so that they read back bit for bit (infinities and the
+/// sign of NaN included; see [`Value`]).
 ///
 /// # Errors
 /// Tables of different lengths, duplicate or unusable column names (checked
@@ -621,9 +622,12 @@ fn write_csv_lines<W: Write>(
 /// the column's type that numpy's `np.load` reads. Creates `dir`.
 ///
 /// Everything is checked before any file is written (names, lengths, that
-/// `dir` is a directory); the columns are written to temporary files that
-/// replace the `.npy` files only once all are complete, so a failure leaves
-/// no partial `.npy` file behind.
+/// `dir` is a directory); the columns are written to temporary files
+/// (`.<column>.npy.<pid>-<n>.tmp`, removed on failure) that replace the
+/// `.npy` files only once all are complete, so a failure while writing
+/// leaves no partial `.npy` file behind. Each file is replaced atomically by
+/// a rename; the set is not (a rename failing midway leaves some columns new
+/// and some old), and a process killed while writing leaves its temporaries.
 ///
 /// # Errors
 /// As [`write_csv`]; [`IoError::NotADirectory`] if `dir` is a file;
@@ -650,16 +654,30 @@ pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
     }
     std::fs::create_dir_all(dir).map_err(|e| IoError::file("create the directory", dir, e))?;
     let finals: Vec<PathBuf> = names.iter().map(|n| dir.join(format!("{n}.npy"))).collect();
+    // Unique per call (process and a counter), so that two writes into one
+    // directory, from two threads or processes, never share a temporary.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temps: Vec<PathBuf> = names
         .iter()
-        .map(|n| dir.join(format!(".{n}.npy.{}.tmp", std::process::id())))
+        .map(|n| dir.join(format!(".{n}.npy.{}-{call}.tmp", std::process::id())))
         .collect();
-    let written = write_npy_columns(&temps, &names, &dtypes, rows, tables).and_then(|()| {
-        for (temp, path) in temps.iter().zip(&finals) {
-            std::fs::rename(temp, path).map_err(|e| IoError::file("write", path, e))?;
-        }
-        Ok(())
-    });
+    let mut batches = temps
+        .chunks(OPEN_NPY_FILES)
+        .zip(names.chunks(OPEN_NPY_FILES))
+        .zip(dtypes.chunks(OPEN_NPY_FILES))
+        .enumerate();
+    let written = batches
+        .try_for_each(|(batch, ((temps, names), dtypes))| {
+            let first = batch * OPEN_NPY_FILES;
+            write_npy_columns(temps, names, dtypes, first, rows, tables)
+        })
+        .and_then(|()| {
+            for (temp, path) in temps.iter().zip(&finals) {
+                std::fs::rename(temp, path).map_err(|e| IoError::file("write", path, e))?;
+            }
+            Ok(())
+        });
     if written.is_err() {
         for temp in &temps {
             // Best effort: the error being returned is the one that matters.
@@ -669,11 +687,18 @@ pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
     written
 }
 
-/// One `.npy` writer per column, fed row by row: memory stays one row.
+/// Most `.npy` files open at once: wider tables are written in batches of
+/// columns, one pass over the rows each, within the usual limit of 1024
+/// open files.
+const OPEN_NPY_FILES: usize = 64;
+
+/// Columns `first ..` of the tables (one `.npy` writer each, at `paths`),
+/// fed row by row: memory stays one row.
 fn write_npy_columns(
     paths: &[PathBuf],
     names: &[String],
     dtypes: &[Dtype],
+    first: usize,
     rows: usize,
     tables: &[&dyn Table],
 ) -> Result<(), IoError> {
@@ -681,23 +706,23 @@ fn write_npy_columns(
     for (path, &dtype) in paths.iter().zip(dtypes) {
         writers.push(ColumnWriter::create(path, dtype, rows)?);
     }
-    let mut cells = Vec::with_capacity(names.len());
+    let mut cells = Vec::new();
     for row in 0..rows {
         cells.clear();
         for table in tables {
             table.row(row, &mut cells);
         }
-        if cells.len() != writers.len() {
+        let batch = cells.get(first..first + writers.len());
+        let Some(batch) = batch else {
             return Err(IoError::Npy {
                 path: paths.first().cloned().unwrap_or_default(),
                 message: format!(
-                    "row {row} has {} cells, the header has {} columns",
-                    cells.len(),
-                    writers.len()
+                    "row {row} has {} cells, fewer than the header's columns",
+                    cells.len()
                 ),
             });
-        }
-        for ((writer, &cell), name) in writers.iter_mut().zip(&cells).zip(names) {
+        };
+        for ((writer, &cell), name) in writers.iter_mut().zip(batch).zip(names) {
             writer.push(cell).map_err(|e| match e {
                 PushError::Type { found, expected } => IoError::CellType {
                     column: name.clone(),

@@ -209,7 +209,8 @@ impl MpiExecutor {
         W: Sink<Vec<T>>,
     {
         let len = space.len();
-        let mut sink = sink;
+        // Only rank 0 writes: a sink given elsewhere is not touched.
+        let mut sink = if self.rank() == 0 { sink } else { None };
         // Rank 0 checks its sink; every rank learns where to start, or that
         // rank 0 failed (u64::MAX), so no rank is left waiting in a collective.
         let mut resumed = Ok(0);
@@ -241,6 +242,13 @@ impl MpiExecutor {
                 return Err(sink_failed_on_root());
             }
             start = end;
+        }
+        if let (0, Some(sink)) = (len, sink) {
+            // Nothing to run, but the file still gets its header, as in a
+            // single-process run.
+            let empty = Slice::new(space, 0..0);
+            sink.write(&empty as &dyn Table, &Vec::new())
+                .map_err(ExecError::Sink)?;
         }
         Ok(())
     }

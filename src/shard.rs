@@ -182,8 +182,16 @@ pub fn merge_shards<T: NpyScalar>(
     for path in paths {
         let (name, index, count) =
             parse_name(path).ok_or_else(|| ShardError::Name(path.clone()))?;
-        // The stem as write_shard was given it: directory and name.
-        let stem = path.with_file_name(name);
+        // The stem as write_shard was given it: directory (resolved, so that
+        // `out/` and `./out/` agree) and name.
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+        .unwrap_or_else(|_| dir.to_path_buf());
+        let stem = dir.join(name);
         let (expected_stem, expected_count) = set.get_or_insert_with(|| (stem.clone(), count));
         let expected_count = *expected_count;
         if stem != *expected_stem {

@@ -150,7 +150,7 @@ impl<T> Axis<T> {
                 } else {
                     (*lo, *hi)
                 };
-                if inside(ends.0, *range) && inside(ends.1, *range) {
+                if inside(ends.0, *range) && inside(ends.1, *range) && (hi - lo).is_finite() {
                     Ok(())
                 } else if *log {
                     Err(format!(
@@ -159,7 +159,7 @@ impl<T> Axis<T> {
                     ))
                 } else {
                     Err(format!(
-                        "linspace from {lo} to {hi} is not finite or leaves the range of its type ({} to {})",
+                        "linspace from {lo} to {hi} is not finite, leaves the range of its type ({} to {}), or spans more than f64 holds",
                         range.0, range.1
                     ))
                 }

@@ -530,3 +530,62 @@ fn a_quoted_record_is_named_as_such() {
     assert!(message.contains("quoted"), "{message}");
     assert_eq!(after, file);
 }
+
+#[test]
+fn npy_of_a_table_wider_than_the_open_file_limit() {
+    // 1,100 columns, written by a child process allowed 200 open files.
+    const CHILD: &str = "DATASPACE_NPY_OPEN_FILES_CHILD";
+    if std::env::var_os(CHILD).is_none() {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n 200 && exec \"$0\" --exact data_loss::npy_of_a_table_wider_than_the_open_file_limit --quiet")
+            .arg(std::env::current_exe().unwrap())
+            .env(CHILD, "1")
+            .status()
+            .unwrap();
+        assert!(status.success(), "the child with 200 open files failed");
+        return;
+    }
+    let values: Vec<[f32; 1100]> = (0..3)
+        .map(|i| core::array::from_fn(|k| (i * 10_000 + k) as f32))
+        .collect();
+    let dir = temp("wide-npy");
+    write_npy(&dir, &[&Column::new("r", &values)]).unwrap();
+    for k in [0, 63, 64, 1023, 1099] {
+        let column = read_npy::<f32>(&dir.join(format!("r[{k}].npy"))).unwrap();
+        assert_eq!(column, [k as f32, (10_000 + k) as f32, (20_000 + k) as f32]);
+    }
+    let leftovers = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn shards_named_through_different_spellings_of_one_directory_merge() {
+    let dir = temp("spelled");
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = write_shard(&dir.join("run"), 0, 2, &[1.0f32; 64]).unwrap();
+    let b = write_shard(&dir.join(".").join("run"), 1, 2, &[2.0f32; 6]).unwrap();
+    let merged = merge_shards::<f32>(&[a, b], 70, 64).unwrap();
+    assert_eq!(merged.len(), 70);
+    // But two directories are two runs.
+    let other = temp("spelled-other");
+    std::fs::create_dir_all(&other).unwrap();
+    let c = write_shard(&other.join("run"), 1, 2, &[2.0f32; 6]).unwrap();
+    let a = dir.join("run.shard-0-of-2.npy");
+    assert!(matches!(
+        merge_shards::<f32>(&[a, c], 70, 64),
+        Err(ShardError::Stem { .. })
+    ));
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(other).unwrap();
+}

@@ -280,3 +280,16 @@ fn an_empty_axis_empties_a_product_whatever_the_other_lengths() {
         Err(DesignError::TooManyPoints)
     ));
 }
+
+#[test]
+fn a_linspace_spanning_more_than_f64_holds_is_an_error() {
+    let error = WideDesign::product(WideAxes {
+        x: Axis::linspace(-f64::MAX, f64::MAX, 3),
+    })
+    .err()
+    .unwrap();
+    assert!(
+        matches!(error, DesignError::InvalidAxis { field: "x", .. }),
+        "{error}"
+    );
+}
