@@ -261,7 +261,7 @@ pub fn parse_cells<T: Cells>(
     })
 }
 
-/// A free field's axis checked ([`Axis::check`]), and its length.
+/// A free field's axis checked ([`Axis::check`](crate::Axis::check)), and its length.
 pub fn check_axis<T>(
     field: &'static str,
     axis: &crate::Axis<T>,
