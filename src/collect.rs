@@ -170,7 +170,14 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     /// The pack at global pack index `g` (block-major).
     #[inline(always)]
     fn load(&self, g: usize) -> S::Lanes<'a> {
-        self.space.load(g.saturating_mul(V), self.fill)
+        // Two calls, not one on a saturated start: in the first the compiler
+        // sees that the start is a multiple of V and drops the tail path of
+        // `load` (a saturating start cost the collect pass 1.4x at V = 8).
+        match g.checked_mul(V) {
+            Some(start) => self.space.load(start, self.fill),
+            // Past usize::MAX lanes: packs of fill only.
+            None => self.space.load(usize::MAX, self.fill),
+        }
     }
 }
 
