@@ -1,5 +1,6 @@
-//! Parameter sets and results in and out: CSV (the `csv` crate) and NPY (the
-//! `npyz` crate; one `.npy` file per column, which numpy loads with `np.load`).
+//! Parameter sets and results in and out: CSV (the `csv` crate) and NPY (one
+//! 1-D `.npy` file per column, which numpy loads with `np.load`; read and
+//! written in `npy`).
 //!
 //! Columns are named after the struct's fields; an array field `r0: [f32; 2]`
 //! is the columns `r0[0]` and `r0[1]`. Fixed fields are not written (they
@@ -18,8 +19,7 @@ mod npy;
 use crate::pack::Scalar;
 use crate::space::Space;
 use core::fmt;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The scalar type of a column: what `.npy` files store and CSV cells parse as.
@@ -108,18 +108,19 @@ impl fmt::Display for Value {
 
 /// A scalar that `.npy` files hold: `f32`, `f64`, `i32`, `u32`.
 ///
-/// Sealed: the set is the column scalars, and how they are read and written
-/// (through `npyz`) is not part of the API.
+/// Sealed: the set is the column scalars.
 pub trait NpyScalar: Scalar + sealed::NpyIo {
     /// The column type.
     const DTYPE: Dtype;
 }
 
 mod sealed {
-    /// The `npyz` traits (for writing) and decoding, kept out of public signatures.
-    pub trait NpyIo: npyz::Serialize + npyz::AutoSerialize + Copy {
+    /// How a column scalar goes into and comes out of a `.npy` file.
+    pub trait NpyIo: Copy {
         /// The value in `bytes` (exactly its size), in the given byte order.
         fn decode(bytes: &[u8], big_endian: bool) -> Self;
+        /// The value as a cell.
+        fn value(self) -> super::Value;
     }
 }
 
@@ -131,6 +132,10 @@ macro_rules! npy_scalars {
                 let mut raw = [0u8; core::mem::size_of::<$t>()];
                 raw.copy_from_slice(bytes);
                 if big_endian { $t::from_be_bytes(raw) } else { $t::from_le_bytes(raw) }
+            }
+            #[inline]
+            fn value(self) -> Value {
+                Value::$dtype(self)
             }
         }
         impl NpyScalar for $t {
@@ -704,7 +709,7 @@ fn write_npy_columns(
 ) -> Result<(), IoError> {
     let mut writers = Vec::with_capacity(paths.len());
     for (path, &dtype) in paths.iter().zip(dtypes) {
-        writers.push(ColumnWriter::create(path, dtype, rows)?);
+        writers.push(npy::Writer::create(path, dtype, rows)?);
     }
     let mut cells = Vec::new();
     for row in 0..rows {
@@ -723,104 +728,27 @@ fn write_npy_columns(
             });
         };
         for ((writer, &cell), name) in writers.iter_mut().zip(batch).zip(names) {
-            writer.push(cell).map_err(|e| match e {
-                PushError::Type { found, expected } => IoError::CellType {
+            if cell.dtype() != writer.dtype() {
+                return Err(IoError::CellType {
                     column: name.clone(),
                     row,
-                    found,
-                    expected,
-                },
-                PushError::Io(e) => e,
-            })?;
-        }
-    }
-    for writer in writers {
-        writer.finish()?;
-    }
-    Ok(())
-}
-
-type NpyWriter<T> = npyz::NpyWriter<T, BufWriter<File>>;
-
-/// A `.npy` file of one column being written.
-enum ColumnWriter {
-    F32(NpyWriter<f32>, PathBuf),
-    F64(NpyWriter<f64>, PathBuf),
-    I32(NpyWriter<i32>, PathBuf),
-    U32(NpyWriter<u32>, PathBuf),
-}
-
-enum PushError {
-    Type { found: Dtype, expected: Dtype },
-    Io(IoError),
-}
-
-impl ColumnWriter {
-    fn create(path: &Path, dtype: Dtype, rows: usize) -> Result<Self, IoError> {
-        let path = path.to_path_buf();
-        Ok(match dtype {
-            Dtype::F32 => ColumnWriter::F32(npy_writer(&path, rows)?, path),
-            Dtype::F64 => ColumnWriter::F64(npy_writer(&path, rows)?, path),
-            Dtype::I32 => ColumnWriter::I32(npy_writer(&path, rows)?, path),
-            Dtype::U32 => ColumnWriter::U32(npy_writer(&path, rows)?, path),
-        })
-    }
-
-    fn push(&mut self, value: Value) -> Result<(), PushError> {
-        let (result, path) = match (self, value) {
-            (ColumnWriter::F32(w, path), Value::F32(x)) => (w.push(&x), path),
-            (ColumnWriter::F64(w, path), Value::F64(x)) => (w.push(&x), path),
-            (ColumnWriter::I32(w, path), Value::I32(x)) => (w.push(&x), path),
-            (ColumnWriter::U32(w, path), Value::U32(x)) => (w.push(&x), path),
-            (writer, value) => {
-                return Err(PushError::Type {
-                    found: value.dtype(),
+                    found: cell.dtype(),
                     expected: writer.dtype(),
-                })
+                });
             }
-        };
-        result.map_err(|e| PushError::Io(IoError::file("write", path, e)))
-    }
-
-    fn dtype(&self) -> Dtype {
-        match self {
-            ColumnWriter::F32(..) => Dtype::F32,
-            ColumnWriter::F64(..) => Dtype::F64,
-            ColumnWriter::I32(..) => Dtype::I32,
-            ColumnWriter::U32(..) => Dtype::U32,
+            writer.push(cell)?;
         }
     }
-
-    fn finish(self) -> Result<(), IoError> {
-        let (result, path) = match self {
-            ColumnWriter::F32(w, path) => (w.finish(), path),
-            ColumnWriter::F64(w, path) => (w.finish(), path),
-            ColumnWriter::I32(w, path) => (w.finish(), path),
-            ColumnWriter::U32(w, path) => (w.finish(), path),
-        };
-        result.map_err(|e| IoError::file("write", &path, e))
-    }
-}
-
-/// A writer of a 1-D `.npy` file of `len` values of `T` at `path`.
-fn npy_writer<T: NpyScalar>(path: &Path, len: usize) -> Result<NpyWriter<T>, IoError> {
-    use npyz::WriterBuilder;
-    let file = File::create(path).map_err(|e| IoError::file("create", path, e))?;
-    npyz::WriteOptions::<T>::new()
-        .default_dtype()
-        .shape(&[len as u64])
-        .writer(BufWriter::new(file))
-        .begin_nd()
-        .map_err(|e| IoError::file("write", path, e))
+    writers.into_iter().try_for_each(npy::Writer::finish)
 }
 
 /// Writes `values` to `path` as a 1-D `.npy` file (replacing it).
 pub(crate) fn write_npy_file<T: NpyScalar>(path: &Path, values: &[T]) -> Result<(), IoError> {
-    let mut writer = npy_writer::<T>(path, values.len())?;
-    writer
-        .extend(values.iter().copied())
-        .map_err(|e| IoError::file("write", path, e))?;
-    writer.finish().map_err(|e| IoError::file("write", path, e))
+    let mut writer = npy::Writer::create(path, T::DTYPE, values.len())?;
+    for &x in values {
+        writer.push(x.value())?;
+    }
+    writer.finish()
 }
 
 /// Reads a 1-D `.npy` file of `T` (written by [`write_npy`] or numpy; either

@@ -1,4 +1,5 @@
-//! Reading 1-D `.npy` files without trusting them: the header is parsed
+//! 1-D `.npy` files. Written as numpy writes them (format 1.0, the header
+//! padded to 64 bytes); read without trusting them: the header is parsed
 //! here (a small subset of Python literal syntax), its shape checked against
 //! the file's size with checked arithmetic, and only then is memory set
 //! aside for the values, which are decoded in a fixed buffer.
@@ -8,12 +9,77 @@
 //! Python dict literal with keys `descr`, `fortran_order`, `shape`, padded
 //! with spaces and ending in a newline), then the data.
 
-use super::{Dtype, IoError, NpyScalar};
+use super::{Dtype, IoError, NpyScalar, Value};
 use std::fs::File;
-use std::io::{BufReader, Read};
-use std::path::Path;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 6] = b"\x93NUMPY";
+
+/// A `.npy` file being written: its header says how many values follow,
+/// and they are appended one by one.
+pub(crate) struct Writer {
+    file: BufWriter<File>,
+    path: PathBuf,
+    dtype: Dtype,
+}
+
+impl Writer {
+    /// Creates `path` with the header of `len` values of `dtype`.
+    pub(crate) fn create(path: &Path, dtype: Dtype, len: usize) -> Result<Self, IoError> {
+        let file = File::create(path).map_err(|e| IoError::file("create", path, e))?;
+        let mut header = format!(
+            "{{'descr': '{}', 'fortran_order': False, 'shape': ({len},), }}",
+            dtype.npy()
+        );
+        // Pad with spaces so that the data starts on a 64-byte boundary, as
+        // numpy does; the header ends with a line break.
+        while !(MAGIC.len() + 4 + header.len() + 1).is_multiple_of(64) {
+            header.push(' ');
+        }
+        header.push('\n');
+        let mut writer = Writer {
+            file: BufWriter::new(file),
+            path: path.to_path_buf(),
+            dtype,
+        };
+        // A short header (under 100 bytes): format 1.0's u16 length holds it.
+        let length = u16::try_from(header.len()).unwrap_or(u16::MAX);
+        writer.write(MAGIC)?;
+        writer.write(&[1, 0])?;
+        writer.write(&length.to_le_bytes())?;
+        writer.write(header.as_bytes())?;
+        Ok(writer)
+    }
+
+    /// The type of the column.
+    pub(crate) fn dtype(&self) -> Dtype {
+        self.dtype
+    }
+
+    /// Appends a value (of the column's type: the caller checks).
+    pub(crate) fn push(&mut self, value: Value) -> Result<(), IoError> {
+        match value {
+            Value::F32(x) => self.write(&x.to_le_bytes()),
+            Value::F64(x) => self.write(&x.to_le_bytes()),
+            Value::I32(x) => self.write(&x.to_le_bytes()),
+            Value::U32(x) => self.write(&x.to_le_bytes()),
+        }
+    }
+
+    /// Flushes the file.
+    pub(crate) fn finish(mut self) -> Result<(), IoError> {
+        self.file
+            .flush()
+            .map_err(|e| IoError::file("write", &self.path, e))
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), IoError> {
+        self.file
+            .write_all(bytes)
+            .map_err(|e| IoError::file("write", &self.path, e))
+    }
+}
 
 /// What a header says: the element type string, and the shape.
 struct Header {
@@ -152,13 +218,9 @@ fn parse_descr(descr: &str) -> Option<(bool, Dtype)> {
         ">" => true,
         _ => return None,
     };
-    let dtype = match kind {
-        "f4" => Dtype::F32,
-        "f8" => Dtype::F64,
-        "i4" => Dtype::I32,
-        "u4" => Dtype::U32,
-        _ => return None,
-    };
+    let dtype = [Dtype::F32, Dtype::F64, Dtype::I32, Dtype::U32]
+        .into_iter()
+        .find(|dtype| dtype.npy().get(1..) == Some(kind))?;
     Some((big_endian, dtype))
 }
 
