@@ -1,6 +1,14 @@
-//! Errors a user can cause at run time. Each names what was expected and what was found.
+//! Every error a user can cause at run time, in one place. Each names what
+//! was expected and what was found; every error about a file names the
+//! file; an error that wraps another returns it from `source()`.
+//!
+//! Written by hand rather than with `thiserror`: its 2.0.19 and later
+//! depend on syn 3, which a downstream build would compile beside the syn 2
+//! of our derive, for a few hundred lines of `Display` this file spells out.
 
+use crate::simd::Dtype;
 use core::fmt;
+use std::path::{Path, PathBuf};
 
 /// The columns given to `XSpace::new` do not share one leading dimension N.
 ///
@@ -76,18 +84,15 @@ impl fmt::Display for LayoutError {
 impl std::error::Error for LayoutError {}
 
 /// A run of an [`Executor`](crate::Executor) that could not finish.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ExecError {
     /// `threads(0)`: a pool needs at least one thread.
-    #[error("an executor needs at least 1 thread, got 0")]
     NoThreads,
     /// The thread pool could not be started.
-    #[error("could not start the thread pool: {0}")]
-    Pool(String),
+    Pool(rayon::ThreadPoolBuildError),
     /// The kernel panicked. `point` is the first point of the first pack (or
     /// the first point, for `map`) in point order whose call panicked.
-    #[error("the kernel panicked at point {point}: {message}")]
     KernelPanicked {
         /// Index of the point (the first lane of the pack) that panicked.
         point: usize,
@@ -95,23 +100,33 @@ pub enum ExecError {
         message: String,
     },
     /// The progress callback panicked; the run stopped without a result.
-    #[error("the progress callback panicked: {message}")]
     ProgressPanicked {
         /// The panic message.
         message: String,
     },
     /// The layout options were invalid (`n_pmap` = 0).
-    #[error(transparent)]
-    Layout(#[from] LayoutError),
+    Layout(LayoutError),
     /// A streaming run's sink could not resume or write.
-    #[error("the sink failed: {0}")]
-    Sink(#[source] crate::io::IoError),
-    /// An MPI gather that cannot be done (too many results for MPI's counts,
-    /// or a rank not holding its shard); reported on every rank.
-    #[error("MPI gather: {0}")]
-    Gather(String),
+    Sink(IoError),
+    /// More results than one MPI gather can count (MPI counts are `i32`);
+    /// reported on every rank.
+    GatherTooLarge {
+        /// Results asked for.
+        results: usize,
+        /// The most one gather holds.
+        max: usize,
+    },
+    /// A rank does not hold its shard's results before a gather (a kernel
+    /// output that lost points); reported on every rank.
+    GatherShard {
+        /// The rank, on the rank that found it; `None` on the others.
+        rank: Option<usize>,
+        /// Results it holds (0 on the others).
+        held: usize,
+        /// Points of its shard (0 on the others).
+        expected: usize,
+    },
     /// A run over MPI ranks failed on `rank` (reported on every rank).
-    #[error("the kernel failed on rank {rank} at point {point}: {message}")]
     RankFailed {
         /// The rank whose shard held the first failing point.
         rank: usize,
@@ -120,6 +135,56 @@ pub enum ExecError {
         /// The panic message (on the failing rank; a pointer to it elsewhere).
         message: String,
     },
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecError::NoThreads => f.write_str("an executor needs at least 1 thread, got 0"),
+            ExecError::Pool(e) => write!(f, "could not start the thread pool: {e}"),
+            ExecError::KernelPanicked { point, message } => {
+                write!(f, "the kernel panicked at point {point}: {message}")
+            }
+            ExecError::ProgressPanicked { message } => {
+                write!(f, "the progress callback panicked: {message}")
+            }
+            ExecError::Layout(e) => e.fmt(f),
+            ExecError::Sink(e) => write!(f, "the sink failed: {e}"),
+            ExecError::GatherTooLarge { results, max } => write!(
+                f,
+                "an MPI gather holds at most {max} results, asked for {results}"
+            ),
+            ExecError::GatherShard { rank: Some(rank), held, expected } => write!(
+                f,
+                "rank {rank} holds {held} results of its shard of {expected} points: every rank must hold its shard before a gather"
+            ),
+            ExecError::GatherShard { rank: None, .. } => f.write_str(
+                "another rank does not hold its shard's results: every rank must hold its shard before a gather (see that rank's error)",
+            ),
+            ExecError::RankFailed { rank, point, message } => write!(
+                f,
+                "the kernel failed on rank {rank} at point {point}: {message}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExecError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ExecError::Pool(e) => Some(e),
+            // Transparent: its message is this error's message.
+            ExecError::Layout(e) => e.source(),
+            ExecError::Sink(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<LayoutError> for ExecError {
+    fn from(e: LayoutError) -> Self {
+        ExecError::Layout(e)
+    }
 }
 
 /// A range of points that is not inside `0..N`.
@@ -281,5 +346,303 @@ mod tests {
         assert!(LayoutError::NoBlocks
             .to_string()
             .contains("at least 1 block"));
+    }
+}
+
+/// What went wrong reading or writing a table.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum IoError {
+    /// A file or directory could not be opened, created, read or written.
+    File {
+        /// What was being done: "open", "create", "read", "write", ...
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The reader or writer passed in failed.
+    Stream {
+        /// "reader" or "writer".
+        role: &'static str,
+        /// Its error.
+        source: std::io::Error,
+    },
+    /// The CSV is malformed.
+    Csv {
+        /// Line of the record, 1-based.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A column the struct needs is not in the header.
+    MissingColumn {
+        /// Its name.
+        column: String,
+    },
+    /// The header has a column the struct does not have.
+    UnknownColumn {
+        /// Its name.
+        column: String,
+        /// Its position in the header, 1-based.
+        position: usize,
+    },
+    /// Two columns of one header, or of tables written side by side, share a name.
+    DuplicateColumn {
+        /// The name.
+        column: String,
+    },
+    /// A column name that cannot be a file name or a CSV header cell on one line.
+    InvalidColumnName {
+        /// The name.
+        column: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A cell does not parse as the field's type.
+    Parse {
+        /// Line, 1-based (the header is line 1).
+        line: u64,
+        /// Column name.
+        column: String,
+        /// The cell.
+        value: String,
+        /// The type expected.
+        expected: &'static str,
+    },
+    /// A record with fewer (or more) cells than the header.
+    RowLength {
+        /// Line, 1-based.
+        line: u64,
+        /// Cells found.
+        found: usize,
+        /// Cells in the header.
+        expected: usize,
+    },
+    /// Tables written side by side have different numbers of rows.
+    Rows {
+        /// The first column of the offending table.
+        column: String,
+        /// Its rows.
+        found: usize,
+        /// The rows of the first table.
+        expected: usize,
+    },
+    /// A table's cells are not of the types its header declares (a
+    /// hand-written [`Table`] that disagrees with itself).
+    CellType {
+        /// The column.
+        column: String,
+        /// The row, 0-based.
+        row: usize,
+        /// The type of the cell.
+        found: Dtype,
+        /// The type of the column.
+        expected: Dtype,
+    },
+    /// A path that must be a directory is something else.
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// An NPY file that is malformed or not a 1-D array of a column scalar.
+    Npy {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// An NPY file of another element type than asked for.
+    NpyDtype {
+        /// The file.
+        path: PathBuf,
+        /// numpy's type string in the file.
+        found: String,
+        /// The type asked for.
+        expected: Dtype,
+    },
+    /// A file to resume whose header is not this run's header.
+    Header {
+        /// The file.
+        path: PathBuf,
+        /// Its first line (at most 200 characters of it).
+        found: String,
+        /// This run's header line.
+        expected: String,
+    },
+    /// A file to resume that holds more points than the run has.
+    TooManyRows {
+        /// The file.
+        path: PathBuf,
+        /// Complete records in the file.
+        found: usize,
+        /// Points in the run.
+        expected: usize,
+    },
+    /// A file to resume that is damaged before its last line.
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// The line, 1-based.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IoError::File { action, path, source } => write!(f, "cannot {action} {}: {source}", path.display()),
+            IoError::Stream { role, source } => write!(f, "the {role} failed: {source}"),
+            IoError::Csv { line, message } => write!(f, "line {line}: {message}"),
+            IoError::MissingColumn { column } => write!(f, "the header has no column `{column}`"),
+            IoError::UnknownColumn { column, position } => write!(f,  "column {position} of the header, `{column}`, is not a free field{}", pandas_hint(column) ),
+            IoError::DuplicateColumn { column } => write!(f, "column `{column}` appears twice: every column needs its own name (name the result column differently from the parameters)"),
+            IoError::InvalidColumnName { column, reason } => write!(f, "column name {column:?} {reason}"),
+            IoError::Parse { line, column, value, expected } => write!(f, "line {line}, column `{column}`: `{value}` is not a valid {expected}"),
+            IoError::RowLength { line, found, expected } => write!(f, "line {line} has {found} cells, the header has {expected}"),
+            IoError::Rows { column, found, expected } => write!(f, "the table starting at column `{column}` has {found} rows, the first has {expected}"),
+            IoError::CellType { column, row, found, expected } => write!(f, "row {row} of column `{column}` holds a {found}, the column is {expected}"),
+            IoError::NotADirectory { path } => write!(f, "{} exists and is not a directory: give a directory for the .npy files", path.display()),
+            IoError::Npy { path, message } => write!(f, "{}: {message}", path.display()),
+            IoError::NpyDtype { path, found, expected } => write!(f, "{} holds {found} values, expected {expected} ({})", path.display(), expected.npy()),
+            IoError::Header { path, found, expected } => write!(f, "{} was not written by this run: its header is `{found}`, this run's is `{expected}`", path.display()),
+            IoError::TooManyRows { path, found, expected } => write!(f, "{} holds {found} points, more than the {expected} of this run", path.display()),
+            IoError::Corrupt { path, line, message } => write!(f, "{}, line {line}: {message}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for IoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            IoError::File { source, .. } | IoError::Stream { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// What to say when a header column looks like pandas' index column.
+fn pandas_hint(column: &str) -> &'static str {
+    if column.is_empty() || column.starts_with("Unnamed: ") {
+        " (it looks like the index column pandas writes: save with \
+         `df.to_csv(path, index=False)`, or drop the column)"
+    } else {
+        ""
+    }
+}
+
+impl IoError {
+    /// An error of the file at `path`.
+    pub(crate) fn file(action: &'static str, path: &Path, source: std::io::Error) -> IoError {
+        IoError::File {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn writer(source: std::io::Error) -> IoError {
+        IoError::Stream {
+            role: "writer",
+            source,
+        }
+    }
+}
+
+
+/// What is wrong with a shard or a set of shard files.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShardError {
+    /// A count of 0 shards.
+    NoShards,
+    /// A shard index at or past the count (`5` of `4`).
+    Index {
+        /// The index.
+        index: usize,
+        /// The count.
+        count: usize,
+    },
+    /// No shard files at all.
+    NoFiles,
+    /// A file name is not `<stem>.shard-<i>-of-<n>.npy` with `i < n`.
+    Name(PathBuf),
+    /// A stem that names no file to put shard names after (`""`, `..`).
+    BadStem(PathBuf),
+    /// Files of different runs (other stems).
+    Stem {
+        /// The file.
+        path: PathBuf,
+        /// Its stem.
+        found: String,
+        /// The stem of the first file.
+        expected: String,
+    },
+    /// Files of different shard counts.
+    Count {
+        /// The file.
+        path: PathBuf,
+        /// Its count.
+        found: usize,
+        /// The count of the first file.
+        expected: usize,
+    },
+    /// Two files for the same shard.
+    Duplicate {
+        /// The shard.
+        index: usize,
+    },
+    /// No file for a shard.
+    Missing {
+        /// The shard.
+        index: usize,
+    },
+    /// A shard file holds another number of results than its range.
+    Length {
+        /// The shard.
+        index: usize,
+        /// Results in the file.
+        found: usize,
+        /// Points in the shard.
+        expected: usize,
+    },
+    /// Reading or writing a file failed.
+    Io(IoError),
+}
+
+impl fmt::Display for ShardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShardError::NoShards => write!(f, "a sweep needs at least 1 shard, got a count of 0"),
+            ShardError::Index { index, count } => write!(f, "shard {index} of {count} does not exist: indices run from 0 to {}", count.saturating_sub(1)),
+            ShardError::NoFiles => write!(f, "no shard files given: every shard of the set must be present"),
+            ShardError::Name(p0) => write!(f, "{} is not named <stem>.shard-<i>-of-<n>.npy with i < n", p0.display()),
+            ShardError::BadStem(p0) => write!(f, "the stem {} names no file: give one such as results/run", p0.display()),
+            ShardError::Stem { path, found, expected } => write!(f, "{} is a shard of `{found}`, the others of `{expected}`", path.display()),
+            ShardError::Count { path, found, expected } => write!(f, "{} is one of {found} shards, the others of {expected}", path.display()),
+            ShardError::Duplicate { index } => write!(f, "shard {index} is present more than once"),
+            ShardError::Missing { index } => write!(f, "shard {index} is missing"),
+            ShardError::Length { index, found, expected } => write!(f, "shard {index} holds {found} results, its range has {expected} points"),
+            ShardError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ShardError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the I/O error's message is this error's message.
+            ShardError::Io(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<IoError> for ShardError {
+    fn from(e: IoError) -> Self {
+        ShardError::Io(e)
     }
 }

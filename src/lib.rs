@@ -124,38 +124,38 @@
 
 extern crate self as dataspace;
 
-mod collect;
-mod columns;
-mod design;
+// The layers, each using only those listed before it (checked by
+// `.ci/layers.py`): see ARCHITECTURE.md.
 mod error;
-mod executor;
-mod float;
-pub mod io;
-mod lockstep;
-#[cfg(feature = "mpi")]
-pub mod mpi;
-mod output;
-mod pack;
-mod progress;
-pub mod shard;
+mod simd;
 mod space;
-mod stream;
+mod design;
+pub mod io;
+mod run;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use collect::{Block, CollectOptions, Collected, Packs};
-pub use design::{Axis, AxisScalar, Sampler, Slice};
+pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
-pub use executor::Executor;
-pub use float::{Float, FloatPack, F32, F64};
-pub use lockstep::Lockstep;
-pub use output::Output;
-pub use pack::{Pack, Packable, Scalar};
-pub use progress::Progress;
-pub use space::{Lanes, PackedSpace, Points, Space};
-pub use stream::{CsvSink, Sink};
+pub use run::{CsvSink, Executor, Output, Progress, Sink};
+pub use simd::{Float, FloatPack, Lockstep, Pack, Packable, Scalar, F32, F64};
+pub use space::{Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space};
+
+/// MPI ranks (cargo feature `mpi`): see [`mpi::MpiExecutor`].
+#[cfg(feature = "mpi")]
+pub use run::mpi;
+
+/// Splitting a sweep over processes: contiguous shards computed from
+/// (index, count) alone ([`shard_range`], [`Space::shard`]), per-shard
+/// result files ([`write_shard`]) and their merge ([`merge_shards`]). Used
+/// by job arrays (SLURM arrays, shell loops) and by the MPI executor.
+pub mod shard {
+    pub use crate::error::ShardError;
+    pub use crate::io::shard::{merge_shards, shard_path, write_shard};
+    pub use crate::space::shard_range;
+}
 
 /// The SIMD crate the packs come from, for its arithmetic and the pack types
 /// not in the [`prelude`].
@@ -214,8 +214,10 @@ pub mod prelude {
         CollectOptions, DataSpace, Executor, Float, FloatPack, Lanes, Lockstep, Pack, Packable,
         PackedSpace, Scalar, Space, F32, F64,
     };
+    pub use crate::io::FromRecords;
     pub use wide::{
-        f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, u32x16, u32x4, u32x8,
+        f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, i64x2, i64x4, i64x8,
+        u32x16, u32x4, u32x8,
     };
 }
 

@@ -9,7 +9,9 @@
 //! Python dict literal with keys `descr`, `fortran_order`, `shape`, padded
 //! with spaces and ending in a newline), then the data.
 
-use super::{Dtype, IoError, NpyScalar, Value};
+use super::table::{check_names, check_rows, Table};
+use crate::error::IoError;
+use crate::simd::{Dtype, Scalar, Value};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +24,8 @@ pub(crate) struct Writer {
     file: BufWriter<File>,
     path: PathBuf,
     dtype: Dtype,
+    /// One value's bytes.
+    bytes: Vec<u8>,
 }
 
 impl Writer {
@@ -42,6 +46,7 @@ impl Writer {
             file: BufWriter::new(file),
             path: path.to_path_buf(),
             dtype,
+            bytes: Vec::with_capacity(8),
         };
         // A short header (under 100 bytes): format 1.0's u16 length holds it.
         let length = u16::try_from(header.len()).unwrap_or(u16::MAX);
@@ -59,12 +64,12 @@ impl Writer {
 
     /// Appends a value (of the column's type: the caller checks).
     pub(crate) fn push(&mut self, value: Value) -> Result<(), IoError> {
-        match value {
-            Value::F32(x) => self.write(&x.to_le_bytes()),
-            Value::F64(x) => self.write(&x.to_le_bytes()),
-            Value::I32(x) => self.write(&x.to_le_bytes()),
-            Value::U32(x) => self.write(&x.to_le_bytes()),
-        }
+        self.bytes.clear();
+        value.write_le(&mut self.bytes);
+        let bytes = core::mem::take(&mut self.bytes);
+        let written = self.write(&bytes);
+        self.bytes = bytes;
+        written
     }
 
     /// Flushes the file.
@@ -81,6 +86,150 @@ impl Writer {
     }
 }
 
+/// Writes each column of the tables to `dir/<column>.npy`, a 1-D array of
+/// the column's type that numpy's `np.load` reads. Creates `dir`.
+///
+/// Everything is checked before any file is written (names, lengths, that
+/// `dir` is a directory); the columns are written to temporary files
+/// (`.<column>.npy.<pid>-<n>.tmp`, removed on failure) that replace the
+/// `.npy` files only once all are complete, so a failure while writing
+/// leaves no partial `.npy` file behind. Each file is replaced atomically by
+/// a rename; the set is not (a rename failing midway leaves some columns new
+/// and some old), and a process killed while writing leaves its temporaries.
+///
+/// # Errors
+/// As [`write_csv`]; [`IoError::NotADirectory`] if `dir` is a file;
+/// [`IoError::File`] naming the file that could not be written.
+pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
+    let rows = check_rows(tables)?;
+    let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
+    let dtypes: Vec<Dtype> = tables.iter().flat_map(|t| t.dtypes()).collect();
+    check_names(&names)?;
+    if names.len() != dtypes.len() {
+        return Err(IoError::Npy {
+            path: dir.to_path_buf(),
+            message: format!(
+                "the tables name {} columns but type {}",
+                names.len(),
+                dtypes.len()
+            ),
+        });
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(IoError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| IoError::file("create the directory", dir, e))?;
+    let finals: Vec<PathBuf> = names.iter().map(|n| dir.join(format!("{n}.npy"))).collect();
+    // Unique per call (process and a counter), so that two writes into one
+    // directory, from two threads or processes, never share a temporary.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temps: Vec<PathBuf> = names
+        .iter()
+        .map(|n| dir.join(format!(".{n}.npy.{}-{call}.tmp", std::process::id())))
+        .collect();
+    let mut batches = temps
+        .chunks(OPEN_NPY_FILES)
+        .zip(names.chunks(OPEN_NPY_FILES))
+        .zip(dtypes.chunks(OPEN_NPY_FILES))
+        .enumerate();
+    let written = batches
+        .try_for_each(|(batch, ((temps, names), dtypes))| {
+            let first = batch * OPEN_NPY_FILES;
+            write_npy_columns(temps, names, dtypes, first, rows, tables)
+        })
+        .and_then(|()| {
+            for (temp, path) in temps.iter().zip(&finals) {
+                std::fs::rename(temp, path).map_err(|e| IoError::file("write", path, e))?;
+            }
+            Ok(())
+        });
+    if written.is_err() {
+        for temp in &temps {
+            // Best effort: the error being returned is the one that matters.
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+    written
+}
+
+/// Most `.npy` files open at once: wider tables are written in batches of
+/// columns, one pass over the rows each, within the usual limit of 1024
+/// open files.
+const OPEN_NPY_FILES: usize = 64;
+
+/// Columns `first ..` of the tables (one `.npy` writer each, at `paths`),
+/// fed row by row: memory stays one row.
+fn write_npy_columns(
+    paths: &[PathBuf],
+    names: &[String],
+    dtypes: &[Dtype],
+    first: usize,
+    rows: usize,
+    tables: &[&dyn Table],
+) -> Result<(), IoError> {
+    let mut writers = Vec::with_capacity(paths.len());
+    for (path, &dtype) in paths.iter().zip(dtypes) {
+        writers.push(Writer::create(path, dtype, rows)?);
+    }
+    let mut cells = Vec::new();
+    for row in 0..rows {
+        cells.clear();
+        for table in tables {
+            table.row(row, &mut cells);
+        }
+        let batch = cells.get(first..first + writers.len());
+        let Some(batch) = batch else {
+            return Err(IoError::Npy {
+                path: paths.first().cloned().unwrap_or_default(),
+                message: format!(
+                    "row {row} has {} cells, fewer than the header's columns",
+                    cells.len()
+                ),
+            });
+        };
+        for ((writer, &cell), name) in writers.iter_mut().zip(batch).zip(names) {
+            if cell.dtype() != writer.dtype() {
+                return Err(IoError::CellType {
+                    column: name.clone(),
+                    row,
+                    found: cell.dtype(),
+                    expected: writer.dtype(),
+                });
+            }
+            writer.push(cell)?;
+        }
+    }
+    writers.into_iter().try_for_each(Writer::finish)
+}
+
+/// Writes `values` to `path` as a 1-D `.npy` file (replacing it).
+pub(crate) fn write_npy_file<T: Scalar>(path: &Path, values: &[T]) -> Result<(), IoError> {
+    let mut writer = Writer::create(path, T::DTYPE, values.len())?;
+    for &x in values {
+        writer.push(x.value())?;
+    }
+    writer.finish()
+}
+
+/// Reads a 1-D `.npy` file of `T` (written by [`write_npy`] or numpy; either
+/// byte order).
+///
+/// The header is parsed here and checked against the file's size before
+/// anything is allocated for the values, so a hostile header cannot ask for
+/// more memory than the file holds.
+///
+/// # Errors
+/// [`IoError::File`] if the file cannot be read; [`IoError::NpyDtype`] if it
+/// holds another type; [`IoError::Npy`] if it is malformed, not 1-D, or its
+/// data is shorter or longer than its header says.
+pub fn read_npy<T: Scalar>(path: &Path) -> Result<Vec<T>, IoError> {
+    read(path)
+}
+
+
 /// What a header says: the element type string, and the shape.
 struct Header {
     descr: String,
@@ -88,7 +237,7 @@ struct Header {
 }
 
 /// Reads the 1-D `.npy` file at `path` as values of `T`.
-pub(crate) fn read<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
+fn read<T: Scalar>(path: &Path) -> Result<Vec<T>, IoError> {
     let malformed = |message: String| IoError::Npy {
         path: path.to_path_buf(),
         message,
@@ -183,7 +332,7 @@ pub(crate) fn read<T: NpyScalar>(path: &Path) -> Result<Vec<T>, IoError> {
         values.extend(
             bytes
                 .chunks_exact(size as usize)
-                .map(|b| T::decode(b, big_endian)),
+                .filter_map(|b| T::from_bytes(b, big_endian)),
         );
         left -= n;
     }
@@ -210,7 +359,7 @@ fn read_exact_or(
 }
 
 /// A type string such as `<f4`: (big-endian, the column type), or `None`
-/// for anything that is not one of the four column scalars.
+/// for anything that is not a column scalar.
 fn parse_descr(descr: &str) -> Option<(bool, Dtype)> {
     let (order, kind) = descr.split_at_checked(1)?;
     let big_endian = match order {
@@ -218,8 +367,8 @@ fn parse_descr(descr: &str) -> Option<(bool, Dtype)> {
         ">" => true,
         _ => return None,
     };
-    let dtype = [Dtype::F32, Dtype::F64, Dtype::I32, Dtype::U32]
-        .into_iter()
+    let dtype = *Dtype::ALL
+        .iter()
         .find(|dtype| dtype.npy().get(1..) == Some(kind))?;
     Some((big_endian, dtype))
 }
@@ -401,8 +550,9 @@ mod tests {
     }
 
     #[test]
-    fn only_the_four_column_scalars_are_known() {
+    fn only_the_column_scalars_are_known() {
         assert_eq!(parse_descr("<f4"), Some((false, Dtype::F32)));
+        assert_eq!(parse_descr("<i8"), Some((false, Dtype::I64)));
         assert_eq!(parse_descr(">i4"), Some((true, Dtype::I32)));
         for descr in ["", "<", "|u1", "<f2", "<c8", "=f4", "<U10", "é"] {
             assert_eq!(parse_descr(descr), None, "{descr}");

@@ -1,14 +1,13 @@
 //! Runs a kernel over every point of a space: packs on SIMD lanes, blocks on
 //! rayon threads, results back in point order.
 
-use crate::collect::{Block, CollectOptions};
-use crate::design::Slice;
+use crate::space::{Block, CollectOptions, Slice};
 use crate::error::ExecError;
 use crate::io::Record;
-use crate::output::Output;
-use crate::progress::{Progress, Reporter};
+use super::output::Output;
+use super::progress::{Progress, Reporter};
 use crate::space::{Lanes, PackedSpace, Space};
-use crate::stream::Sink;
+use super::sink::Sink;
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -124,7 +123,7 @@ impl Executor {
             .num_threads(threads)
             .thread_name(|i| format!("dataspace-{i}"))
             .build()
-            .map_err(|error| ExecError::Pool(error.to_string()))?;
+            .map_err(ExecError::Pool)?;
         Ok(Executor {
             pool: Pool::Owned(Arc::new(pool)),
             ..self
@@ -176,7 +175,7 @@ impl Executor {
     /// blocks past them would hold no point. Results do not depend on it.
     fn blocks_for(&self, len: usize, lanes: usize) -> Result<usize, ExecError> {
         match self.blocks() {
-            0 => Err(crate::LayoutError::NoBlocks.into()),
+            0 => Err(crate::error::LayoutError::NoBlocks.into()),
             n => Ok(n.min(len.div_ceil(lanes.max(1)).max(1))),
         }
     }

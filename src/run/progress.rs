@@ -88,7 +88,7 @@ impl Reporter {
             Reporter::Callback { f, done, total } => {
                 let now = done.fetch_add(points, Ordering::Relaxed) + points;
                 catch_unwind(AssertUnwindSafe(|| f(now, *total)))
-                    .map_err(crate::executor::panic_message)
+                    .map_err(super::executor::panic_message)
             }
             #[cfg(feature = "progress")]
             Reporter::Bar(bar) => {

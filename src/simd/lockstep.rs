@@ -11,10 +11,8 @@
 // Indices here are register and lane numbers below the const generics R and W: they cannot be out of range.
 #![allow(clippy::indexing_slicing)]
 
-use crate::float::FloatPack;
-use crate::pack::{Pack, Packable};
+use super::float::FloatPack;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
-use wide::{f32x16, f64x8, i32x16, u32x16};
 
 /// `R` packs of one scalar operated in lockstep: a pack of `R` times as many
 /// lanes. Lane `k` is lane `k % W` of register `k / W` (`W` the lanes of one
@@ -151,47 +149,4 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
         }
         acc
     }
-}
-
-macro_rules! lockstep_packs {
-    ($($t:ident: $reg:ident ($w:literal) x $r:literal => $v:literal;)*) => {$(
-        impl Pack<$v> for Lockstep<$reg, $r> {
-            type Scalar = $t;
-            #[inline(always)]
-            fn splat(value: $t) -> Self {
-                Lockstep([$reg::splat(value); $r])
-            }
-            #[inline(always)]
-            fn from_array(array: [$t; $v]) -> Self {
-                Self::load(&array)
-            }
-            #[inline(always)]
-            fn to_array(self) -> [$t; $v] {
-                core::array::from_fn(|k| self.0[k / $w].to_array()[k % $w])
-            }
-            #[inline(always)]
-            fn load(values: &[$t; $v]) -> Self {
-                Lockstep(core::array::from_fn(|r| {
-                    let lanes: &[$t; $w] = values[r * $w..(r + 1) * $w]
-                        .try_into()
-                        .expect("a slice of W values converts to [T; W]");
-                    $reg::new(*lanes)
-                }))
-            }
-        }
-        impl Packable<$v> for $t {
-            type Pack = Lockstep<$reg, $r>;
-        }
-    )*};
-}
-
-lockstep_packs! {
-    f32: f32x16 (16) x 2 => 32;
-    f32: f32x16 (16) x 4 => 64;
-    f64: f64x8 (8) x 2 => 16;
-    f64: f64x8 (8) x 4 => 32;
-    i32: i32x16 (16) x 2 => 32;
-    i32: i32x16 (16) x 4 => 64;
-    u32: u32x16 (16) x 2 => 32;
-    u32: u32x16 (16) x 4 => 64;
 }

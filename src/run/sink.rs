@@ -1,7 +1,8 @@
 //! Results written as they are computed, in point order, window by window,
 //! to a sink that can resume an interrupted run.
 
-use crate::io::{check_names, csv_header_line, Cells, Column, IoError, Record, Table};
+use crate::error::IoError;
+use crate::io::{check_names, csv_header_line, Cells, Column, Record, Table};
 use crate::space::Space;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};

@@ -7,9 +7,8 @@
 // Indices here are lane counts clamped to the pack's length: they cannot be out of range.
 #![allow(clippy::indexing_slicing)]
 
-use crate::pack::{Packable, Scalar};
+use super::scalar::{Packable, Scalar};
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
-use wide::{f32x16, f32x4, f32x8, f64x2, f64x4, f64x8};
 
 /// A pack of floats with the arithmetic of a model: operators, fused
 /// multiply-add, the usual functions, comparisons and selects. Every
@@ -103,8 +102,8 @@ pub type F32<const V: usize> = <f32 as Packable<V>>::Pack;
 pub type F64<const V: usize> = <f64 as Packable<V>>::Pack;
 
 macro_rules! float_packs {
-    ($($t:ident => $($pack:ident),*;)*) => {$($(
-        impl FloatPack for $pack {
+    ($t:ident => $($pack:ident),*) => {$(
+        impl $crate::simd::FloatPack for $pack {
             type Scalar = $t;
             #[inline(always)]
             fn mul_add(self, a: Self, b: Self) -> Self { $pack::mul_add(self, a, b) }
@@ -150,10 +149,8 @@ macro_rules! float_packs {
                 lanes[..n.min(lanes.len())].iter().fold(acc, |sum, &x| sum + x)
             }
         }
-    )*)*};
+    )*};
 }
 
-float_packs! {
-    f32 => f32x4, f32x8, f32x16;
-    f64 => f64x2, f64x4, f64x8;
-}
+/// Used by the scalar table for each float row.
+pub(crate) use float_packs;

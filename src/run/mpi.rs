@@ -7,14 +7,13 @@
 //! reduction, whether any rank failed, so a failure ends the run on every
 //! rank with the same error: never a hang, never a partial result.
 
-use crate::design::Slice;
 use crate::error::ExecError;
-use crate::executor::Executor;
+use super::executor::Executor;
 use crate::io::{Record, Table};
-use crate::output::Output;
-use crate::shard::shard_range;
+use super::output::Output;
+use crate::space::{shard_range, Slice};
 use crate::space::PackedSpace;
-use crate::stream::Sink;
+use super::sink::Sink;
 use ::mpi::collective::SystemOperation;
 use ::mpi::datatype::{Equivalence, PartitionMut};
 use ::mpi::topology::SimpleCommunicator;

@@ -1,8 +1,21 @@
-//! The traits every space implements: points by index, and packs of lanes.
+//! Spaces: N points read by index ([`Space`]) or `V` at a time as packs
+//! ([`PackedSpace`], [`Lanes`]), the `(n_pmap, n_map, V)` layout of their
+//! packs (`collect`), views of part of one (`slice`, `shard`), and the
+//! columnar storage of derived spaces (`columns`, the crate's one `unsafe`).
+//! The layer above `simd`; it knows nothing of designs, files or executors.
 
-use crate::collect::{CollectOptions, Collected};
-use crate::design::Slice;
-use crate::error::{LayoutError, RangeError};
+mod collect;
+mod columns;
+mod shard;
+mod slice;
+
+pub use collect::{Block, CollectOptions, Collected, Packs};
+pub use columns::{padded_len, Columns};
+pub use shard::shard_range;
+pub use slice::Slice;
+
+use crate::error::{LayoutError, RangeError, ShardError};
+use crate::simd::MAX_LANES;
 use core::iter::FusedIterator;
 
 /// N parameter sets (points) that can be read one at a time.
@@ -55,13 +68,9 @@ pub trait Space {
     /// An `index` past the last shard gives an empty slice.
     ///
     /// # Errors
-    /// [`ShardError::NoShards`](crate::shard::ShardError::NoShards) if `count` is 0.
-    fn shard(
-        &self,
-        index: usize,
-        count: usize,
-    ) -> Result<Slice<'_, Self>, crate::shard::ShardError> {
-        let range = crate::shard::shard_range(self.len(), crate::columns::PADDING, index, count)?;
+    /// [`ShardError::NoShards`] if `count` is 0.
+    fn shard(&self, index: usize, count: usize) -> Result<Slice<'_, Self>, ShardError> {
+        let range = shard_range(self.len(), MAX_LANES, index, count)?;
         Ok(Slice::new(self, range))
     }
 

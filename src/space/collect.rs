@@ -5,7 +5,7 @@
 //! that reach past N are built lane by lane (with the fill value).
 
 use crate::error::LayoutError;
-use crate::space::PackedSpace;
+use super::PackedSpace;
 use core::iter::FusedIterator;
 use core::ops::Range;
 use rayon::prelude::*;

@@ -1,6 +1,6 @@
 //! A contiguous range of the points of any space or design.
 
-use crate::space::{PackedSpace, Space};
+use super::{PackedSpace, Space};
 use core::ops::Range;
 
 /// Points `range` of a space, itself a space (for manual chunking): made by

@@ -9,12 +9,12 @@
 // K) and lane numbers (below V): they cannot be out of range.
 #![allow(clippy::indexing_slicing)]
 
-use crate::pack::{Pack, Packable, Scalar};
+use crate::simd::{Pack, Packable, Scalar, MAX_LANES};
 
 /// Columns are stored padded to a multiple of this many values, with the
 /// default fill, so that every pack of up to this many lanes that holds a real
 /// point is a plain load. A multiple of every supported lane count.
-pub const PADDING: usize = 64;
+pub const PADDING: usize = MAX_LANES;
 
 /// Length of a column of `len` points with its padding.
 #[inline(always)]

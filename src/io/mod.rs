@@ -1,0 +1,38 @@
+//! Parameter sets and results in and out: CSV (the `csv` crate) and NPY (one
+//! 1-D `.npy` file per column, which numpy loads with `np.load`), and the
+//! shard files of job arrays.
+//!
+//! The layer above [`space`](crate::Space): `record` is how points become
+//! cells and back (the hooks the derive generates, [`Record`] and
+//! [`FromRecords`], shared by every format), `table` what is written side by
+//! side, then one module per format (`csv`, `npy`) and `shard`. A new
+//! format is a module here that reads through [`FromRecords`] and writes
+//! [`Table`]s; the derive does not change.
+//!
+//! Columns are named after the struct's fields; an array field `r0: [f32; 2]`
+//! is the columns `r0[0]` and `r0[1]`. Fixed fields are not written (they
+//! are one value, given in code when reading back).
+//!
+//! Column names must be unique across the tables written side by side: a
+//! result column named like an input column is an [`IoError::DuplicateColumn`],
+//! never a silent overwrite. A name must also be usable as a file name and as
+//! one CSV header cell on one line (see [`IoError::InvalidColumnName`]).
+//!
+//! Every error that concerns a file names it, and keeps the operating
+//! system's error as its [`source`](std::error::Error::source).
+
+mod csv;
+mod npy;
+mod record;
+pub(crate) mod shard;
+mod table;
+
+pub use self::csv::{read_csv, write_csv, write_csv_rows};
+pub use crate::error::IoError;
+pub use crate::simd::{Dtype, Value};
+pub use npy::{read_npy, write_npy};
+pub use record::{Cells, Fields, FromRecords, Record};
+pub use table::{Column, Table};
+
+pub(crate) use self::csv::header_line as csv_header_line;
+pub(crate) use table::check_names;

@@ -1,0 +1,77 @@
+//! What a kernel may return for each pack, and how the executor gathers it
+//! back into point order.
+
+// Indices here are lane numbers below V and element numbers below K: they cannot be out of range.
+#![allow(clippy::indexing_slicing)]
+
+use crate::simd::Pack;
+
+/// A kernel's result for one pack of `V` points, and how results of many
+/// packs become the run's result.
+///
+/// Implemented for every [`Pack`] (results as `Vec<T>` of N values), arrays
+/// of packs `[P; K]` (results as `Vec<[T; K]>`), and the generated lanes type
+/// `XLanes<V>` of a `#[derive(DataSpace)]` struct without fixed fields
+/// (results as an `XSpace` of N points: outputs columnar like inputs).
+///
+/// Only the first `valid` lanes of each pack are kept: tail lanes are dropped.
+pub trait Output<const V: usize>: Sized {
+    /// What a run returns: N results in point order.
+    type Result;
+    /// The results of one block, in point order.
+    type Block: Send;
+
+    /// An empty block with room for `points` results.
+    fn block(points: usize) -> Self::Block;
+    /// Appends the first `valid` lanes of `self` to `block`.
+    fn push(self, block: &mut Self::Block, valid: usize);
+    /// Joins the blocks, in order, into the result of `len` points.
+    fn finish(blocks: Vec<Self::Block>, len: usize) -> Self::Result;
+}
+
+/// Appends the first `valid` values of each pack's lanes: shared by packs.
+fn push_lanes<T: Copy, const V: usize>(block: &mut Vec<T>, lanes: [T; V], valid: usize) {
+    block.extend_from_slice(&lanes[..valid.min(V)]);
+}
+
+fn concat<T>(blocks: Vec<Vec<T>>, len: usize) -> Vec<T> {
+    let mut all = Vec::with_capacity(len);
+    for block in blocks {
+        all.extend(block);
+    }
+    debug_assert_eq!(all.len(), len);
+    all
+}
+
+impl<P: Pack<V>, const V: usize> Output<V> for P {
+    type Result = Vec<P::Scalar>;
+    type Block = Vec<P::Scalar>;
+    fn block(points: usize) -> Self::Block {
+        Vec::with_capacity(points)
+    }
+    #[inline]
+    fn push(self, block: &mut Self::Block, valid: usize) {
+        push_lanes(block, self.to_array(), valid);
+    }
+    fn finish(blocks: Vec<Self::Block>, len: usize) -> Self::Result {
+        concat(blocks, len)
+    }
+}
+
+impl<P: Pack<V>, const V: usize, const K: usize> Output<V> for [P; K] {
+    type Result = Vec<[P::Scalar; K]>;
+    type Block = Vec<[P::Scalar; K]>;
+    fn block(points: usize) -> Self::Block {
+        Vec::with_capacity(points)
+    }
+    #[inline]
+    fn push(self, block: &mut Self::Block, valid: usize) {
+        let lanes = self.map(Pack::<V>::to_array);
+        for lane in 0..valid.min(V) {
+            block.push(core::array::from_fn(|k| lanes[k][lane]));
+        }
+    }
+    fn finish(blocks: Vec<Self::Block>, len: usize) -> Self::Result {
+        concat(blocks, len)
+    }
+}

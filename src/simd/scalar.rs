@@ -1,0 +1,446 @@
+//! The scalar table: every fact that differs between column scalars, written
+//! once. A scalar's pack at each lane count, its numpy type, its cell text,
+//! its conversions, and the [`Dtype`] and [`Value`] enums are all generated
+//! from the one invocation of `scalar_table!` at the bottom of this file.
+//!
+//! Adding a scalar is a row there (and its name in the derive's list of
+//! column types, `macros/src/model.rs`); adding a lane count is an entry in
+//! a row. Everything above this module is generic over [`Scalar`] and
+//! [`Pack`].
+
+use super::lockstep::Lockstep;
+use core::fmt;
+use wide::{
+    f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, i64x2, i64x4, i64x8, u32x16,
+    u32x4, u32x8,
+};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A number that can be a column: one free field of one point.
+///
+/// Implemented for the scalars of the table in the crate docs (`f32`, `f64`,
+/// `i32`, `u32`, `i64`). Sealed: the derive checks field types by name, so
+/// the list is closed.
+pub trait Scalar:
+    Copy + PartialEq + PartialOrd + fmt::Debug + Default + Send + Sync + 'static + sealed::Sealed
+{
+    /// The type's name as written in Rust (`"f32"`), for error messages.
+    const NAME: &'static str;
+    /// The type as a column type.
+    const DTYPE: Dtype;
+    /// Whether it is a floating-point type.
+    const FLOAT: bool;
+    /// The smallest and largest finite values, as `f64`.
+    const RANGE: (f64, f64);
+
+    /// Converts a [`CollectOptions::fill`](crate::CollectOptions::fill) value
+    /// (or any `f64`) to this type with `as` semantics: floats keep NaN and
+    /// infinities, integers saturate and turn NaN into 0 (so the default NaN
+    /// fill gives integer columns a 0 fill).
+    fn from_fill(fill: f64) -> Self;
+
+    /// This value as `f64` (exact, except `i64` beyond 2^53).
+    fn to_f64(self) -> f64;
+
+    /// Whether two values are the same bits (so NaN equals NaN): the equality
+    /// that round-trip checks need.
+    fn same_bits(self, other: Self) -> bool;
+
+    /// The value as a cell of a table.
+    fn value(self) -> Value;
+
+    /// The largest value below `self` (floats: the next float down).
+    #[doc(hidden)]
+    fn below(self) -> Self;
+
+    /// Parses a cell of text: Rust's syntax for the type; for floats also
+    /// `inf`/`infinity` and `NaN`/`-NaN` (any case). A finite number outside
+    /// the type's range is not a value (`1e39` for `f32`, rather than infinity).
+    #[doc(hidden)]
+    fn parse_cell(cell: &str) -> Option<Self>;
+
+    /// The value from its bytes (exactly its size), in the given byte order.
+    #[doc(hidden)]
+    fn from_bytes(bytes: &[u8], big_endian: bool) -> Option<Self>;
+}
+
+/// A SIMD pack of `V` lanes of one scalar: one column over `V` consecutive points.
+///
+/// For `V` up to the native register width this is a `wide` type (`f32x8`...),
+/// above it a [`Lockstep`] of registers. The trait holds only what moving
+/// data in and out needs; arithmetic comes from
+/// [`FloatPack`](crate::FloatPack) or the pack type itself.
+pub trait Pack<const V: usize>: Copy + fmt::Debug + Send + Sync + 'static {
+    /// The scalar in each lane.
+    type Scalar: Scalar;
+
+    /// Every lane set to `value`.
+    fn splat(value: Self::Scalar) -> Self;
+
+    /// Lane `k` holds `array[k]`.
+    fn from_array(array: [Self::Scalar; V]) -> Self;
+
+    /// Lane `k` goes to `array[k]`.
+    fn to_array(self) -> [Self::Scalar; V];
+
+    /// Loads `V` consecutive values: an unaligned vector load.
+    #[inline(always)]
+    fn load(values: &[Self::Scalar; V]) -> Self {
+        Self::from_array(*values)
+    }
+}
+
+/// Maps a scalar and a lane count `V` to its SIMD pack type: the table in
+/// the crate docs.
+///
+/// A space with fields of several scalars supports the lane counts they have
+/// in common (`f32` with `f64`: 4, 8, 16 and 32).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no SIMD pack of {V} lanes",
+    label = "no pack of `{Self}` with {V} lanes",
+    note = "supported lane counts: f32, i32, u32: 4, 8, 16, 32, 64; f64: 2, 4, 8, 16, 32; i64: 2, 4, 8, 16, 32",
+    note = "a space supports a lane count only if every free field's scalar does"
+)]
+pub trait Packable<const V: usize>: Scalar {
+    /// The pack of `V` lanes of `Self`.
+    type Pack: Pack<V, Scalar = Self>;
+}
+
+/// The scalar table. Per row: the scalar; its [`Dtype`]/[`Value`] variant,
+/// numpy type string and kind (`float` or `int`); its register packs by lane
+/// count; its register for lockstep packs, that register's lanes, and the
+/// lockstep lane counts with their register counts.
+macro_rules! scalar_table {
+    ($(
+        $t:ident ($variant:ident, $npy:literal, $kind:ident):
+            $($v:literal => $pack:ident),+;
+            lockstep $reg:ident ($w:literal): $($lv:literal => $r:literal),+;
+    )+) => {
+        /// The scalar type of a column: what `.npy` files store and CSV cells parse as.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Dtype {
+            $(
+                #[doc = concat!("`", stringify!($t), "`, numpy `", $npy, "`.")]
+                $variant,
+            )+
+        }
+
+        impl Dtype {
+            /// Every column type.
+            pub const ALL: &'static [Dtype] = &[$(Dtype::$variant),+];
+
+            /// The Rust name of the type (`"f32"`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Dtype::$variant => stringify!($t),)+
+                }
+            }
+
+            /// numpy's type string for it, little-endian (`"<f4"`).
+            pub fn npy(self) -> &'static str {
+                match self {
+                    $(Dtype::$variant => $npy,)+
+                }
+            }
+
+            /// Bytes per value.
+            pub fn size(self) -> usize {
+                match self {
+                    $(Dtype::$variant => size_of::<$t>(),)+
+                }
+            }
+        }
+
+        /// One cell: a value of one of the column scalars.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum Value {
+            $(
+                #[doc = concat!("An `", stringify!($t), "`.")]
+                $variant($t),
+            )+
+        }
+
+        impl Value {
+            /// The type of the value.
+            pub fn dtype(self) -> Dtype {
+                match self {
+                    $(Value::$variant(_) => Dtype::$variant,)+
+                }
+            }
+
+            /// Appends the value's little-endian bytes.
+            pub fn write_le(self, out: &mut Vec<u8>) {
+                match self {
+                    $(Value::$variant(x) => out.extend_from_slice(&x.to_le_bytes()),)+
+                }
+            }
+        }
+
+        impl fmt::Display for Value {
+            /// Rust's shortest representation that reads back to the same
+            /// value (`inf`, `-inf`, `NaN` and `-NaN` included; a NaN's
+            /// payload bits other than its sign are not kept, as in numpy's
+            /// and pandas' text formats).
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match *self {
+                    $(Value::$variant(x) => scalar_table!(@fmt $kind x f),)+
+                }
+            }
+        }
+
+        $(
+            impl sealed::Sealed for $t {}
+
+            impl Scalar for $t {
+                const NAME: &'static str = stringify!($t);
+                const DTYPE: Dtype = Dtype::$variant;
+                const FLOAT: bool = scalar_table!(@float $kind);
+                const RANGE: (f64, f64) = ($t::MIN as f64, $t::MAX as f64);
+
+                #[inline]
+                fn from_fill(fill: f64) -> Self {
+                    fill as $t
+                }
+                #[inline]
+                fn to_f64(self) -> f64 {
+                    self as f64
+                }
+                #[inline]
+                fn same_bits(self, other: Self) -> bool {
+                    self.to_ne_bytes() == other.to_ne_bytes()
+                }
+                #[inline]
+                fn value(self) -> Value {
+                    Value::$variant(self)
+                }
+                #[inline]
+                fn below(self) -> Self {
+                    scalar_table!(@below $kind self)
+                }
+                fn parse_cell(cell: &str) -> Option<Self> {
+                    scalar_table!(@parse $kind $t cell)
+                }
+                #[inline]
+                fn from_bytes(bytes: &[u8], big_endian: bool) -> Option<Self> {
+                    let raw: [u8; size_of::<$t>()] = bytes.try_into().ok()?;
+                    Some(if big_endian { $t::from_be_bytes(raw) } else { $t::from_le_bytes(raw) })
+                }
+            }
+
+            $(
+                impl Pack<$v> for $pack {
+                    type Scalar = $t;
+                    #[inline(always)]
+                    fn splat(value: $t) -> Self {
+                        $pack::splat(value)
+                    }
+                    #[inline(always)]
+                    fn from_array(array: [$t; $v]) -> Self {
+                        $pack::new(array)
+                    }
+                    #[inline(always)]
+                    fn to_array(self) -> [$t; $v] {
+                        $pack::to_array(self)
+                    }
+                }
+
+                impl Packable<$v> for $t {
+                    type Pack = $pack;
+                }
+            )+
+
+            $(
+                impl Pack<$lv> for Lockstep<$reg, $r> {
+                    type Scalar = $t;
+                    #[inline(always)]
+                    fn splat(value: $t) -> Self {
+                        Lockstep([$reg::splat(value); $r])
+                    }
+                    #[inline(always)]
+                    fn from_array(array: [$t; $lv]) -> Self {
+                        Self::load(&array)
+                    }
+                    #[inline(always)]
+                    fn to_array(self) -> [$t; $lv] {
+                        let registers = self.0.map($reg::to_array);
+                        core::array::from_fn(|k| registers[k / $w][k % $w])
+                    }
+                    #[inline(always)]
+                    fn load(values: &[$t; $lv]) -> Self {
+                        Lockstep(core::array::from_fn(|r| {
+                            $reg::new(core::array::from_fn(|k| values[r * $w + k]))
+                        }))
+                    }
+                }
+
+                impl Packable<$lv> for $t {
+                    type Pack = Lockstep<$reg, $r>;
+                }
+            )+
+
+            scalar_table!(@arithmetic $kind $t: $($pack),+);
+        )+
+
+        /// The widest pack of any scalar, in lanes.
+        pub const MAX_LANES: usize = {
+            let lanes = [$($($v,)+ $($lv,)+)+];
+            let mut max = 0;
+            let mut k = 0;
+            while k < lanes.len() {
+                if lanes[k] > max {
+                    max = lanes[k];
+                }
+                k += 1;
+            }
+            max
+        };
+    };
+
+    (@float float) => { true };
+    (@float int) => { false };
+    (@below float $x:ident) => { $x.next_down() };
+    (@below int $x:ident) => { $x.saturating_sub(1) };
+    (@parse float $t:ident $cell:ident) => { parse_float::<$t>($cell.trim()) };
+    (@parse int $t:ident $cell:ident) => { $cell.trim().parse().ok() };
+    (@fmt float $x:ident $f:ident) => {
+        // The sign of a NaN is kept (`0.0 / 0.0` is a negative NaN on x86);
+        // its payload is not.
+        if $x.is_nan() && $x.is_sign_negative() {
+            $f.write_str("-NaN")
+        } else {
+            write!($f, "{:?}", $x)
+        }
+    };
+    (@fmt int $x:ident $f:ident) => { write!($f, "{}", $x) };
+    (@arithmetic float $t:ident: $($pack:ident),+) => {
+        crate::simd::float::float_packs!($t => $($pack),+);
+    };
+    (@arithmetic int $t:ident: $($pack:ident),+) => {};
+}
+
+/// A float cell: a number in the type's range, `inf`/`infinity`, or
+/// `NaN` (`-NaN` is the NaN with the sign bit set, as [`Value`] writes it).
+/// A finite number too large for the type is not a value (`1e39` for `f32`),
+/// rather than infinity.
+fn parse_float<T>(cell: &str) -> Option<T>
+where
+    T: core::str::FromStr + core::ops::Neg<Output = T> + Scalar,
+{
+    let (negative, body) = match cell.strip_prefix('-') {
+        Some(body) => (true, body),
+        None => (false, cell.strip_prefix('+').unwrap_or(cell)),
+    };
+    if body.eq_ignore_ascii_case("nan") {
+        let nan = T::from_fill(f64::NAN);
+        return Some(if negative { -nan } else { nan });
+    }
+    let x: T = cell.parse().ok()?;
+    let infinite = x.to_f64().is_infinite();
+    let says_infinite = body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity");
+    (!infinite || says_infinite).then_some(x)
+}
+
+// Indices in the generated code are lane and register numbers below the
+// row's constants: they cannot be out of range.
+#[allow(clippy::indexing_slicing)]
+mod table {
+    use super::*;
+
+    scalar_table! {
+        f32 (F32, "<f4", float): 4 => f32x4, 8 => f32x8, 16 => f32x16;
+            lockstep f32x16 (16): 32 => 2, 64 => 4;
+        f64 (F64, "<f8", float): 2 => f64x2, 4 => f64x4, 8 => f64x8;
+            lockstep f64x8 (8): 16 => 2, 32 => 4;
+        i32 (I32, "<i4", int): 4 => i32x4, 8 => i32x8, 16 => i32x16;
+            lockstep i32x16 (16): 32 => 2, 64 => 4;
+        u32 (U32, "<u4", int): 4 => u32x4, 8 => u32x8, 16 => u32x16;
+            lockstep u32x16 (16): 32 => 2, 64 => 4;
+        i64 (I64, "<i8", int): 2 => i64x2, 4 => i64x4, 8 => i64x8;
+            lockstep i64x8 (8): 16 => 2, 32 => 4;
+    }
+}
+
+pub use table::{Dtype, Value, MAX_LANES};
+
+impl fmt::Display for Dtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Packable<V>, const V: usize>(values: [T; V]) {
+        let pack = <T::Pack as Pack<V>>::from_array(values);
+        let back = pack.to_array();
+        assert!(values.iter().zip(&back).all(|(a, b)| a.same_bits(*b)));
+        let loaded = <T::Pack as Pack<V>>::load(&values).to_array();
+        assert!(values.iter().zip(&loaded).all(|(a, b)| a.same_bits(*b)));
+    }
+
+    #[test]
+    fn every_pack_round_trips_its_lanes_in_order() {
+        round_trip::<f32, 4>([1.0, f32::NAN, -0.0, f32::INFINITY]);
+        round_trip::<f32, 8>(core::array::from_fn(|k| k as f32 * 0.5));
+        round_trip::<f32, 16>(core::array::from_fn(|k| -(k as f32)));
+        round_trip::<f32, 32>(core::array::from_fn(|k| k as f32 + 0.25));
+        round_trip::<f32, 64>(core::array::from_fn(|k| k as f32 - 7.0));
+        round_trip::<f64, 2>([f64::NEG_INFINITY, f64::NAN]);
+        round_trip::<f64, 4>(core::array::from_fn(|k| k as f64 / 3.0));
+        round_trip::<f64, 8>(core::array::from_fn(|k| k as f64 * 1e300));
+        round_trip::<f64, 16>(core::array::from_fn(|k| k as f64 - 1e-300));
+        round_trip::<f64, 32>(core::array::from_fn(|k| k as f64));
+        round_trip::<i32, 4>([i32::MIN, -1, 0, i32::MAX]);
+        round_trip::<i32, 8>(core::array::from_fn(|k| k as i32 - 4));
+        round_trip::<i32, 16>(core::array::from_fn(|k| k as i32 * 1000));
+        round_trip::<i32, 32>(core::array::from_fn(|k| -(k as i32)));
+        round_trip::<i32, 64>(core::array::from_fn(|k| k as i32 * 3));
+        round_trip::<u32, 4>([0, 1, u32::MAX, 7]);
+        round_trip::<u32, 8>(core::array::from_fn(|k| k as u32));
+        round_trip::<u32, 16>(core::array::from_fn(|k| u32::MAX - k as u32));
+        round_trip::<u32, 32>(core::array::from_fn(|k| k as u32 * 5));
+        round_trip::<u32, 64>(core::array::from_fn(|k| k as u32 + 9));
+        round_trip::<i64, 2>([i64::MIN, i64::MAX]);
+        round_trip::<i64, 4>(core::array::from_fn(|k| (k as i64) << 40));
+        round_trip::<i64, 8>(core::array::from_fn(|k| -(k as i64) * 1_000_000_007));
+        round_trip::<i64, 16>(core::array::from_fn(|k| k as i64 - 8));
+        round_trip::<i64, 32>(core::array::from_fn(|k| (k as i64) << 50));
+    }
+
+    #[test]
+    fn fill_converts_with_as_semantics() {
+        assert!(f32::from_fill(f64::NAN).is_nan());
+        assert_eq!(f64::from_fill(-1.5), -1.5);
+        assert_eq!(i32::from_fill(f64::NAN), 0);
+        assert_eq!(u32::from_fill(f64::NAN), 0);
+        assert_eq!(i64::from_fill(f64::NAN), 0);
+        assert_eq!(i32::from_fill(-7.0), -7);
+        assert_eq!(u32::from_fill(-7.0), 0);
+        assert_eq!(i32::from_fill(1e20), i32::MAX);
+        assert_eq!(i64::from_fill(1e20), 100_000_000_000_000_000_000f64 as i64);
+        assert_eq!(f32::from_fill(f64::INFINITY), f32::INFINITY);
+    }
+
+    #[test]
+    fn the_table_describes_every_scalar() {
+        let names: Vec<&str> = Dtype::ALL.iter().map(|d| d.name()).collect();
+        assert_eq!(names, ["f32", "f64", "i32", "u32", "i64"]);
+        assert_eq!(Dtype::ALL.iter().map(|d| d.npy()).collect::<Vec<_>>(), ["<f4", "<f8", "<i4", "<u4", "<i8"]);
+        assert_eq!(i64::DTYPE.size(), 8);
+        assert_eq!(MAX_LANES, 64);
+        assert_eq!(i64::parse_cell(" -9223372036854775808 "), Some(i64::MIN));
+        assert_eq!(f32::parse_cell("1e39"), None);
+        assert!(f32::parse_cell("-NaN").is_some_and(|x| x.is_nan() && x.is_sign_negative()));
+        assert_eq!(Value::I64(-3).to_string(), "-3");
+        assert_eq!(Value::F64(-f64::NAN).to_string(), "-NaN");
+        assert_eq!(i64::from_bytes(&(-5i64).to_be_bytes(), true), Some(-5));
+        assert_eq!(i64::from_bytes(&[0; 4], false), None);
+    }
+}
