@@ -6,14 +6,15 @@
 //! cargo bench --bench collect
 //! ```
 
-mod support;
+#[path = "../tests/common/mpr.rs"]
+mod mpr;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dataspace::prelude::*;
+use mpr::{sweep_space, SweepSpace};
 use std::hint::black_box;
 use std::ops::Add;
 use std::time::Duration;
-use support::{sweep_columns, SweepSpace};
 
 type P<const V: usize> = <f32 as Packable<V>>::Pack;
 
@@ -76,7 +77,7 @@ where
 {
     let mut group = c.benchmark_group(format!("collect_sum_f32x{V}"));
     for n in [1_000usize, 100_000, 10_000_000] {
-        let space = SweepSpace::new(sweep_columns(n)).expect("equal lengths");
+        let space = sweep_space(n, 0x2545_f491_4f6c_dd1d);
         let columns = space.columns();
         assert_eq!(
             sum_collected::<V>(&space).to_bits(),

@@ -6,10 +6,10 @@
 //! cargo bench --bench mpr
 //! ```
 //!
-//! Inputs are the peers' (`../shared/peers/data`) when present, seeded
-//! otherwise; same sizes either way. Throughput is in point-steps.
+//! Inputs are the peers' (committed in `tests/data`, copied from
+//! `../shared/peers/data`). Throughput is in point-steps.
 
-#[path = "../examples/mpr/mod.rs"]
+#[path = "../tests/common/mpr.rs"]
 mod mpr;
 
 use criterion::measurement::WallTime;
@@ -155,7 +155,7 @@ fn slow_settings(group: &mut BenchmarkGroup<'_, WallTime>) {
 }
 
 fn w1(c: &mut Criterion) {
-    let (space, _) = w1_inputs().expect("W1 inputs");
+    let space = w1_inputs();
     let columns = space.columns();
     let executor = Executor::parallel();
     let reference = executor
@@ -227,7 +227,7 @@ fn w1(c: &mut Criterion) {
 }
 
 fn w2(c: &mut Criterion) {
-    let (space, _) = w2_inputs().expect("W2 inputs");
+    let space = w2_inputs();
     let columns = space.columns();
     let w_row_major: Vec<f32> = columns.weights.transpose().as_slice().to_vec();
     let executor = Executor::parallel();

@@ -6,7 +6,7 @@
 //! cargo bench --bench progress
 //! ```
 
-#[path = "../examples/mpr/mod.rs"]
+#[path = "../tests/common/mpr.rs"]
 mod mpr;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};

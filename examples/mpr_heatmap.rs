@@ -10,6 +10,7 @@
 //! The text of the picture uses DejaVu Sans from `/usr/share/fonts` (Debian's
 //! `fonts-dejavu-core`), or the TTF file named by `$DATASPACE_FONT`.
 
+#[path = "../tests/common/mpr.rs"]
 mod mpr;
 
 use dataspace::io::{write_csv, Column};

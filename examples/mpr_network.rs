@@ -4,22 +4,24 @@
 //! Delta = 1), nodes coupled by a fixed 68 x 68 matrix W (row-normalised, zero
 //! diagonal; a `#[space(fixed)]` `nalgebra::DMatrix<f32>` shared by every
 //! point), 500 Euler steps; the output is the mean r over nodes and the last
-//! 250 steps. Uses the peers' inputs from `../shared/peers/data` when present.
+//! 250 steps. Uses the peers' inputs (committed in `tests/data`, copied from
+//! `../shared/peers/data`).
 //!
 //! ```text
 //! cargo run --release --example mpr_network
 //! ```
 
+#[path = "../tests/common/mpr.rs"]
 mod mpr;
 
 use dataspace::prelude::*;
 use mpr::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (space, source) = w2_inputs()?;
+    let space = w2_inputs();
     let executor = Executor::parallel();
     println!(
-        "W2: {} points x {W2_STEPS} steps x {NODES} nodes, {source}, {} threads",
+        "W2: {} points x {W2_STEPS} steps x {NODES} nodes, {INPUTS}, {} threads",
         space.len(),
         executor.thread_count()
     );

@@ -2,23 +2,24 @@
 //!
 //! 65,536 points (eta in [-6, -3], J in [10, 20], Delta in [0.5, 2]), 1,000
 //! Euler steps each; the output is the mean firing rate r over the last 500.
-//! Uses the peers' inputs from `../shared/peers/data` when present (so the
-//! results compare with the JAX and NumPy peers), seeded inputs otherwise.
+//! Uses the peers' inputs (committed in `tests/data`, copied from
+//! `../shared/peers/data`), so the results compare with the JAX and NumPy peers.
 //!
 //! ```text
 //! cargo run --release --example mpr_sweep
 //! ```
 
+#[path = "../tests/common/mpr.rs"]
 mod mpr;
 
 use dataspace::prelude::*;
 use mpr::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (space, source) = w1_inputs()?;
+    let space = w1_inputs();
     let executor = Executor::parallel();
     println!(
-        "W1: {} points x {W1_STEPS} steps, {source}, {} threads",
+        "W1: {} points x {W1_STEPS} steps, {INPUTS}, {} threads",
         space.len(),
         executor.thread_count()
     );

@@ -6,8 +6,8 @@
 //! mpirun -np 2 target/release/examples/mpr_sweep_mpi
 //! ```
 //!
-//! Options (used by the tests): `--points N --steps T` (seeded inputs; the
-//! default is W1, on the peers' inputs when present), `--expect-ranks R`
+//! Options (used by the tests): `--points N --steps T` (N seeded points of T
+//! steps; the default is W1 on the peers' inputs in `tests/data`), `--expect-ranks R`
 //! (fail unless the job has R ranks: a binary launched by another MPI's
 //! `mpirun` runs as R one-rank jobs), `--out FILE` (rank 0 writes the
 //! results as raw little-endian f32), `--csv FILE` (stream inputs and results
@@ -16,6 +16,7 @@
 //! the gather of N results alone), `--errors PREFIX` (each rank writes its
 //! error to `PREFIX.rank-<r>`).
 
+#[path = "../tests/common/mpr.rs"]
 mod mpr;
 
 use dataspace::mpi::{mpi, MpiExecutor};
@@ -79,11 +80,12 @@ fn main() {
     let steps = arg("--steps")
         .and_then(|s| s.parse().ok())
         .unwrap_or(W1_STEPS);
-    let space = match (arg("--points").and_then(|n| n.parse().ok()), peers_dir()) {
-        (Some(n), _) => w1_space(n, 7, steps),
-        (None, Some(dir)) => w1_peers_space(&dir).expect("the peers' W1 inputs"),
-        (None, None) => w1_space(W1_POINTS, 20240601, steps),
+    let space = match arg("--points").and_then(|n| n.parse().ok()) {
+        Some(n) => w1_space(n, 7, steps),
+        None => w1_inputs(),
     };
+    // `--steps` applies to seeded points only: W1's inputs keep W1_STEPS.
+    let steps = *space.columns().steps;
     let panic_at: Option<usize> = arg("--panic-at").and_then(|p| p.parse().ok());
     let kernel = |lanes: MprLanes<'_, 64>| {
         if let Some(p) = panic_at {

@@ -6,6 +6,7 @@
 //! cargo run --release --example quickstart
 //! ```
 
+#[path = "../tests/common/mpr.rs"]
 mod mpr;
 
 use dataspace::prelude::*;

@@ -3,12 +3,11 @@
 //! sink writes the same bytes. Needs OpenMPI's `mpirun` on PATH.
 #![cfg(feature = "mpi")]
 
-#[path = "../examples/mpr/mod.rs"]
-mod mpr;
+mod common;
 
+use common::mpr::*;
 use dataspace::io::{write_csv, Column};
 use dataspace::prelude::*;
-use mpr::*;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

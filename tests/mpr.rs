@@ -1,11 +1,10 @@
 //! The two MPR workloads: SIMD kernels against their scalar versions on every
-//! point, and against the peers' outputs for the peers' inputs.
+//! point, and against the peers' outputs for the peers' inputs (all in `tests/data`).
 
-#[path = "../examples/mpr/mod.rs"]
-mod mpr;
+mod common;
 
+use common::mpr::*;
 use dataspace::prelude::*;
-use mpr::*;
 use std::path::Path;
 
 /// Builds with and without FMA differ in the last bits, and the time series
@@ -61,15 +60,9 @@ fn w2_simd_agrees_with_scalar_on_every_point() {
 
 #[test]
 fn w1_and_w2_match_the_peers_outputs_on_the_peers_inputs() {
-    let Some(dir) = peers_dir() else {
-        eprintln!(
-            "skipped: the peers' inputs (../shared/peers/data or $DATASPACE_PEERS) are not here"
-        );
-        return;
-    };
     let executor = Executor::parallel();
 
-    let w1 = w1_peers_space(&dir).unwrap();
+    let w1 = w1_inputs();
     assert_eq!(w1.len(), W1_POINTS);
     let ours = executor.run::<64, _, _, _>(&w1, w1_kernel::<64>).unwrap();
     let f64_reference = reference("w1_numpy_f64.f32");
@@ -79,7 +72,7 @@ fn w1_and_w2_match_the_peers_outputs_on_the_peers_inputs() {
     let sum: f64 = ours.iter().map(|&x| x as f64).sum();
     assert!((sum - 22199.22).abs() < 0.01, "W1 checksum {sum}");
 
-    let w2 = w2_peers_space(&dir).unwrap();
+    let w2 = w2_inputs();
     let ours = executor.run::<32, _, _, _>(&w2, w2_kernel::<32>).unwrap();
     assert!(max_rel_diff(&ours, &reference("w2_numpy_f64.f32")) < TOLERANCE);
     assert!(max_rel_diff(&ours, &reference("w2_jax.f32")) < TOLERANCE);

@@ -1,12 +1,11 @@
 //! Job arrays without MPI: shards of any space, one result file each, and a
 //! merge that checks every shard is there exactly once.
 
-#[path = "../examples/mpr/mod.rs"]
-mod mpr;
+mod common;
 
+use common::mpr::*;
 use dataspace::prelude::*;
 use dataspace::shard::{merge_shards, shard_path, write_shard, ShardError};
-use mpr::*;
 
 fn stem(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("dataspace-shards-{}-{name}", std::process::id()))

@@ -13,6 +13,10 @@
 //! The operation order is the one of the peer implementations in
 //! `../shared/peers` (`pr = pi r; dr = 2r v + Delta/pi; dv = ((v v + eta) + J r) - pr pr`),
 //! fused with `mul_add` in the SIMD kernels, so results agree to round-off.
+//!
+//! One file for every target: integration tests reach it as `common::mpr`
+//! (`tests/common/mod.rs`), examples and benches with
+//! `#[path = "../tests/common/mpr.rs"] mod mpr;`.
 #![allow(dead_code)] // each example, test and bench uses part of this module
 
 use dataspace::prelude::*;
@@ -269,6 +273,30 @@ pub fn w2_space(n: usize, seed: u64, steps: usize) -> MprNetworkSpace {
     .expect("columns of equal length")
 }
 
+/// W1's three free parameters without the fixed step count: the collect
+/// benchmark's space (three f32 columns and nothing else).
+#[derive(DataSpace, Clone, Debug)]
+pub struct Sweep {
+    pub eta: f32,
+    pub j: f32,
+    pub delta: f32,
+}
+
+/// `n` seeded points of [`Sweep`], W1's ranges.
+pub fn sweep_space(n: usize, seed: u64) -> SweepSpace {
+    let column = |k: u64, lo, hi| {
+        (0..n as u64)
+            .map(|i| uniform(seed ^ k, i, lo, hi))
+            .collect()
+    };
+    SweepSpace::new(SweepColumns {
+        eta: column(1, -6.0, -3.0),
+        j: column(2, 10.0, 20.0),
+        delta: column(3, 0.5, 2.0),
+    })
+    .expect("columns of equal length")
+}
+
 /// The points of `space` at `indices`, as a space of their own (for checking
 /// a sample against the scalar kernel).
 pub fn w1_sample(space: &MprSpace, indices: &[usize]) -> MprSpace {
@@ -318,16 +346,15 @@ pub fn median_seconds<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     (times[times.len() / 2], out)
 }
 
-/// The peers' shared inputs (`../shared/peers/data`, raw little-endian f32),
-/// if present: `$DATASPACE_PEERS` or `../shared/peers` next to this repository.
-pub fn peers_dir() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("DATASPACE_PEERS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers")
-        });
-    dir.join("data/w1_params.f32").exists().then_some(dir)
-}
+/// The peers' shared inputs, committed in `tests/data` (copied from
+/// `../shared/peers/data`; see `tests/data/README.md`): raw little-endian f32
+/// from numpy's PCG64, seed 20240601. W1: the eta, J and Delta columns of
+/// `W1_POINTS` values each.
+pub const W1_PARAMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/w1_params.f32");
+/// W2: the G and eta columns of `W2_POINTS` values each.
+pub const W2_PARAMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/w2_params.f32");
+/// W2's connectivity W, `NODES` x `NODES`, row-major.
+pub const W2_W: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/w2_W.f32");
 
 pub fn read_f32(path: &std::path::Path) -> std::io::Result<Vec<f32>> {
     let bytes = std::fs::read(path)?;
@@ -337,48 +364,40 @@ pub fn read_f32(path: &std::path::Path) -> std::io::Result<Vec<f32>> {
         .collect())
 }
 
-/// W1 on the peers' inputs (65,536 points from numpy's PCG64, seed 20240601).
-pub fn w1_peers_space(dir: &std::path::Path) -> std::io::Result<MprSpace> {
-    let p = read_f32(&dir.join("data/w1_params.f32"))?;
-    let n = p.len() / 3;
-    Ok(MprSpace::new(MprColumns {
+/// One of the committed inputs, `len` values; panics if it is missing or of
+/// another length (it is part of the repository).
+fn committed_input(path: &str, len: usize) -> Vec<f32> {
+    let values = read_f32(path.as_ref()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(values.len(), len, "{path}: {len} f32 values expected");
+    values
+}
+
+/// W1 on the peers' inputs: `W1_POINTS` points, `W1_STEPS` steps.
+pub fn w1_inputs() -> MprSpace {
+    let p = committed_input(W1_PARAMS, 3 * W1_POINTS);
+    let n = W1_POINTS;
+    MprSpace::new(MprColumns {
         eta: p[..n].to_vec(),
         j: p[n..2 * n].to_vec(),
         delta: p[2 * n..].to_vec(),
         steps: W1_STEPS,
     })
-    .expect("three columns of n values"))
+    .expect("three columns of n values")
 }
 
-/// W1's inputs: the peers' when present (so results compare with theirs),
-/// seeded otherwise; with a description of which.
-pub fn w1_inputs() -> std::io::Result<(MprSpace, &'static str)> {
-    Ok(match peers_dir() {
-        Some(dir) => (w1_peers_space(&dir)?, PEERS_INPUTS),
-        None => (w1_space(W1_POINTS, 20240601, W1_STEPS), "seeded inputs"),
-    })
-}
-
-/// W2's inputs, as [`w1_inputs`].
-pub fn w2_inputs() -> std::io::Result<(MprNetworkSpace, &'static str)> {
-    Ok(match peers_dir() {
-        Some(dir) => (w2_peers_space(&dir)?, PEERS_INPUTS),
-        None => (w2_space(W2_POINTS, 20240601, W2_STEPS), "seeded inputs"),
-    })
-}
-
-const PEERS_INPUTS: &str = "the peers' inputs (../shared/peers/data)";
-
-/// W2 on the peers' inputs (512 points and their 68 x 68 W, row-major).
-pub fn w2_peers_space(dir: &std::path::Path) -> std::io::Result<MprNetworkSpace> {
-    let p = read_f32(&dir.join("data/w2_params.f32"))?;
-    let w = read_f32(&dir.join("data/w2_W.f32"))?;
-    let n = p.len() / 2;
-    Ok(MprNetworkSpace::new(MprNetworkColumns {
+/// W2 on the peers' inputs: `W2_POINTS` points and their W, `W2_STEPS` steps.
+pub fn w2_inputs() -> MprNetworkSpace {
+    let p = committed_input(W2_PARAMS, 2 * W2_POINTS);
+    let w = committed_input(W2_W, NODES * NODES);
+    let n = W2_POINTS;
+    MprNetworkSpace::new(MprNetworkColumns {
         g: p[..n].to_vec(),
         eta: p[n..].to_vec(),
         weights: DMatrix::from_row_slice(NODES, NODES, &w),
         steps: W2_STEPS,
     })
-    .expect("two columns of n values"))
+    .expect("two columns of n values")
 }
+
+/// A description of the inputs of [`w1_inputs`] and [`w2_inputs`], for output.
+pub const INPUTS: &str = "the peers' inputs (tests/data)";

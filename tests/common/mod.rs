@@ -1,0 +1,3 @@
+//! Fixtures shared by the integration tests (and, by path, the benches and examples).
+
+pub mod mpr;
