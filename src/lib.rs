@@ -126,8 +126,8 @@ extern crate self as dataspace;
 
 // The layers, each using only those listed before it (checked by
 // `.ci/layers.py`): see ARCHITECTURE.md.
-mod error;
 mod simd;
+mod error;
 mod space;
 mod design;
 pub mod io;

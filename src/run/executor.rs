@@ -8,6 +8,7 @@ use super::output::Output;
 use super::progress::{Progress, Reporter};
 use crate::space::{Lanes, PackedSpace, Space};
 use super::sink::Sink;
+use super::window::{windows, write_empty};
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -56,7 +57,7 @@ const PREALLOCATED_RESULTS: usize = 1 << 20;
 pub struct Executor {
     pool: Pool,
     n_pmap: Option<usize>,
-    progress: Progress,
+    pub(crate) progress: Progress,
 }
 
 #[derive(Clone)]
@@ -229,9 +230,8 @@ impl Executor {
         let run_block = |block: Block<'s, S, V>| {
             run_block::<V, S, K, O>(block, kernel, &first_failed, reporter)
         };
-        let blocks = self.in_pool(|| match self.pool {
-            Pool::Sequential => layout.blocks().map(run_block).collect::<Vec<_>>(),
-            _ => layout.par_blocks().map(run_block).collect::<Vec<_>>(),
+        let blocks = self.each_block(layout.shape().0, |p| {
+            layout.block(p).map_or(Ok(O::block(0)), run_block)
         });
         Ok(O::finish(first_error(blocks)?, space.len()))
     }
@@ -263,31 +263,26 @@ impl Executor {
     {
         let len = space.len();
         self.blocks_for(len, V)?;
-        let window = self.window_points::<V>();
-        let mut start = sink
+        let start = sink
             .resume(&crate::io::Table::header(space), len)
             .map_err(ExecError::Sink)?;
         let reporter = Reporter::new(&self.progress, start, len);
-        while start < len {
-            let end = start.saturating_add(window).min(len);
-            let slice = Slice::new(space, start..end);
+        for window in windows(start, len, self.window_points::<V>()) {
+            let offset = window.start;
+            let slice = Slice::new(space, window);
             let out = self
                 .run_reporting::<V, Slice<'s, S>, K, O>(&slice, &kernel, &reporter)
                 .map_err(|error| match error {
                     ExecError::KernelPanicked { point, message } => ExecError::KernelPanicked {
-                        point: point + start,
+                        point: point + offset,
                         message,
                     },
                     other => other,
                 })?;
             sink.write(&slice, &out).map_err(ExecError::Sink)?;
-            start = end;
         }
         if len == 0 {
-            // Nothing to run, but a file sink still gets its header.
-            let empty = Slice::new(space, 0..0);
-            sink.write(&empty, &O::finish(Vec::new(), 0))
-                .map_err(ExecError::Sink)?;
+            write_empty::<S, O, V, W>(space, sink)?;
         }
         reporter.finish();
         Ok(())
@@ -319,13 +314,7 @@ impl Executor {
             report(&reporter, done, b, &first_failed)?;
             Ok(out)
         };
-        let blocks = self.in_pool(|| match self.pool {
-            Pool::Sequential => (0..n_blocks).map(run_range).collect::<Vec<_>>(),
-            _ => (0..n_blocks)
-                .into_par_iter()
-                .map(run_range)
-                .collect::<Vec<_>>(),
-        });
+        let blocks = self.each_block(n_blocks, run_range);
         reporter.finish();
         Ok(first_error(blocks)?.into_iter().flatten().collect())
     }
@@ -338,10 +327,13 @@ impl Executor {
             .saturating_mul(WINDOW_PACKS_PER_BLOCK * V)
     }
 
-    fn in_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+    /// `run(b)` for every block `b < n`, in this executor's pool (or in a
+    /// loop, for `sequential`), the results in block order.
+    fn each_block<T: Send>(&self, n: usize, run: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
         match &self.pool {
-            Pool::Owned(pool) => pool.install(work),
-            Pool::Current | Pool::Sequential => work(),
+            Pool::Sequential => (0..n).map(run).collect(),
+            Pool::Current => (0..n).into_par_iter().map(run).collect(),
+            Pool::Owned(pool) => pool.install(|| (0..n).into_par_iter().map(run).collect()),
         }
     }
 }

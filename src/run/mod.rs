@@ -9,6 +9,7 @@ pub mod mpi;
 mod output;
 mod progress;
 mod sink;
+mod window;
 
 pub use executor::Executor;
 pub use output::Output;

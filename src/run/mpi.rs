@@ -9,6 +9,8 @@
 
 use crate::error::ExecError;
 use super::executor::Executor;
+use super::progress::Reporter;
+use super::window::{windows, write_empty};
 use crate::io::{Record, Table};
 use super::output::Output;
 use crate::space::{shard_range, Slice};
@@ -92,10 +94,10 @@ impl MpiExecutor {
     {
         let (rank, size, len) = (self.rank(), self.size(), range.len());
         if len > Count::MAX as usize {
-            return Err(ExecError::Gather(format!(
-                "an MPI gather holds at most {} results, asked for {len}",
-                Count::MAX
-            )));
+            return Err(ExecError::GatherTooLarge {
+                results: len,
+                max: Count::MAX as usize,
+            });
         }
         let mine = rank_range(len, V, rank, size);
         let offset = range.start + mine.start;
@@ -145,8 +147,9 @@ impl MpiExecutor {
     /// rank 0, `None` elsewhere. Every rank must call it.
     ///
     /// # Errors
-    /// On every rank, [`ExecError::Gather`] if `len` exceeds `i32::MAX` (MPI
-    /// counts) or any rank's `local` is not its shard's length: the ranks
+    /// On every rank, [`ExecError::GatherTooLarge`] if `len` exceeds
+    /// `i32::MAX` (MPI counts), [`ExecError::GatherShard`] if any rank's
+    /// `local` is not its shard's length: the ranks
     /// agree on that (one all-reduce) before the gather, so none is left
     /// waiting.
     pub fn gather<T: Equivalence + Copy + Default>(
@@ -157,17 +160,30 @@ impl MpiExecutor {
     ) -> Result<Option<Vec<T>>, ExecError> {
         let (rank, size) = (self.rank(), self.size());
         let expected = rank_range(len, lanes, rank, size).len();
-        let mine_ok = u8::from(local.len() == expected && Count::try_from(len).is_ok());
+        let fits = Count::try_from(len).is_ok();
+        let mine_ok = u8::from(local.len() == expected && fits);
         let mut all_ok = 0u8;
         self.world
             .all_reduce_into(&mine_ok, &mut all_ok, SystemOperation::min());
         if all_ok == 0 {
-            return Err(ExecError::Gather(format!(
-                "a gather of {len} results over {size} ranks, rank {rank} holding {} of its {expected}: \
-                 every rank must hold its shard, and len must be at most {}",
-                local.len(),
-                Count::MAX
-            )));
+            return Err(if !fits {
+                ExecError::GatherTooLarge {
+                    results: len,
+                    max: Count::MAX as usize,
+                }
+            } else if local.len() != expected {
+                ExecError::GatherShard {
+                    rank: Some(rank),
+                    held: local.len(),
+                    expected,
+                }
+            } else {
+                ExecError::GatherShard {
+                    rank: None,
+                    held: 0,
+                    expected: 0,
+                }
+            });
         }
         let root = self.world.process_at_rank(0);
         if rank == 0 {
@@ -225,30 +241,40 @@ impl MpiExecutor {
             return Err(sink_failed_on_root());
         }
         let window = self.local.window_points::<V>().saturating_mul(self.size());
-        let mut start = start as usize;
-        while start < len {
-            let end = start.saturating_add(window).min(len);
-            let results = self.run_range::<V, S, K, O, T>(space, start..end, &kernel)?;
+        // Rank 0 reports the run's progress as windows are written.
+        let progress = if self.rank() == 0 {
+            self.local.progress.clone()
+        } else {
+            crate::run::Progress::Off
+        };
+        let reporter = Reporter::new(&progress, start as usize, len);
+        for window in windows(start as usize, len, window) {
+            let points = window.len();
+            let results = self.run_range::<V, S, K, O, T>(space, window.clone(), &kernel)?;
             let mut written = Ok(());
             if let (Some(results), Some(sink)) = (results, sink.as_deref_mut()) {
-                let inputs = Slice::new(space, start..end);
+                let inputs = Slice::new(space, window);
                 written = sink.write(&inputs as &dyn Table, &results);
             }
+            let written = written.map_err(ExecError::Sink).and_then(|()| {
+                reporter
+                    .advance(points)
+                    .map_err(|message| ExecError::ProgressPanicked { message })
+            });
+            // Every rank learns whether rank 0 wrote and reported the window.
             let mut ok = u8::from(written.is_ok());
             self.world.process_at_rank(0).broadcast_into(&mut ok);
-            written.map_err(ExecError::Sink)?;
+            written?;
             if ok == 0 {
                 return Err(sink_failed_on_root());
             }
-            start = end;
         }
         if let (0, Some(sink)) = (len, sink) {
             // Nothing to run, but the file still gets its header, as in a
             // single-process run.
-            let empty = Slice::new(space, 0..0);
-            sink.write(&empty as &dyn Table, &Vec::new())
-                .map_err(ExecError::Sink)?;
+            write_empty::<S, O, V, W>(space, sink)?;
         }
+        reporter.finish();
         Ok(())
     }
 }
@@ -259,11 +285,11 @@ fn rank_range(len: usize, lanes: usize, rank: usize, size: usize) -> core::ops::
     shard_range(len, lanes, rank, size.max(1)).unwrap_or(len..len)
 }
 
-/// What ranks other than 0 report when rank 0's sink failed.
+/// What ranks other than 0 report when rank 0's sink or progress callback failed.
 fn sink_failed_on_root() -> ExecError {
     ExecError::RankFailed {
         rank: 0,
         point: 0,
-        message: "the sink on rank 0 failed (its error is in rank 0's result)".to_owned(),
+        message: "rank 0 stopped the run: its sink or progress callback failed (the error is in rank 0's result)".to_owned(),
     }
 }

@@ -145,8 +145,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     pub fn iter(&self) -> Packs<'a, S, V> {
         Packs {
             layout: *self,
-            front: 0,
-            back: self.n_packs(),
+            indices: 0..self.n_packs(),
         }
     }
 
@@ -253,8 +252,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Block<'a, S, V> {
         let first = self.index.saturating_mul(self.layout.n_map);
         Packs {
             layout: self.layout,
-            front: first,
-            back: first.saturating_add(self.layout.n_map),
+            indices: first..first.saturating_add(self.layout.n_map),
         }
     }
 }
@@ -268,15 +266,26 @@ impl<'a, S: PackedSpace<V>, const V: usize> IntoIterator for Block<'a, S, V> {
 }
 
 /// Iterator over packs in point order: made by [`Collected::iter`] and [`Block::iter`].
+///
+/// Like [`Points`](super::Points), a cursor over (global pack) indices and
+/// a load per index.
 pub struct Packs<'a, S, const V: usize> {
     layout: Collected<'a, S, V>,
-    front: usize,
-    back: usize,
+    indices: Range<usize>,
 }
 
 impl<S, const V: usize> Clone for Packs<'_, S, V> {
     fn clone(&self) -> Self {
-        Packs { ..*self }
+        Packs {
+            layout: self.layout,
+            indices: self.indices.clone(),
+        }
+    }
+}
+
+impl<S, const V: usize> core::fmt::Debug for Packs<'_, S, V> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Packs").field("indices", &self.indices).finish()
     }
 }
 
@@ -285,35 +294,24 @@ impl<'a, S: PackedSpace<V>, const V: usize> Iterator for Packs<'a, S, V> {
 
     #[inline]
     fn next(&mut self) -> Option<S::Lanes<'a>> {
-        if self.front == self.back {
-            return None;
-        }
-        let lanes = self.layout.load(self.front);
-        self.front += 1;
-        Some(lanes)
+        self.indices.next().map(|g| self.layout.load(g))
     }
 
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.back - self.front;
-        (n, Some(n))
+        self.indices.size_hint()
     }
 
     #[inline]
     fn nth(&mut self, n: usize) -> Option<S::Lanes<'a>> {
-        self.front = self.front.saturating_add(n).min(self.back);
-        self.next()
+        self.indices.nth(n).map(|g| self.layout.load(g))
     }
 }
 
 impl<S: PackedSpace<V>, const V: usize> DoubleEndedIterator for Packs<'_, S, V> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
-        if self.front == self.back {
-            return None;
-        }
-        self.back -= 1;
-        Some(self.layout.load(self.back))
+        self.indices.next_back().map(|g| self.layout.load(g))
     }
 }
 

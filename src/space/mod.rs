@@ -17,6 +17,7 @@ pub use slice::Slice;
 use crate::error::{LayoutError, RangeError, ShardError};
 use crate::simd::MAX_LANES;
 use core::iter::FusedIterator;
+use core::ops::Range;
 
 /// N parameter sets (points) that can be read one at a time.
 ///
@@ -43,8 +44,7 @@ pub trait Space {
     fn iter(&self) -> Points<'_, Self> {
         Points {
             space: self,
-            front: 0,
-            back: self.len(),
+            indices: 0..self.len(),
         }
     }
 
@@ -153,16 +153,21 @@ pub trait Lanes<const V: usize> {
 }
 
 /// Iterator over the points of a [`Space`], in order. Made by [`Space::iter`].
+///
+/// Like [`Packs`], a cursor over indices (a `Range<usize>`, which does the
+/// counting) and a read per index.
 #[derive(Debug)]
 pub struct Points<'a, S: ?Sized> {
     space: &'a S,
-    front: usize,
-    back: usize,
+    indices: Range<usize>,
 }
 
 impl<S: ?Sized> Clone for Points<'_, S> {
     fn clone(&self) -> Self {
-        Points { ..*self }
+        Points {
+            space: self.space,
+            indices: self.indices.clone(),
+        }
     }
 }
 
@@ -171,35 +176,24 @@ impl<S: Space + ?Sized> Iterator for Points<'_, S> {
 
     #[inline]
     fn next(&mut self) -> Option<S::Point> {
-        if self.front == self.back {
-            return None;
-        }
-        let point = self.space.get(self.front);
-        self.front += 1;
-        point
+        self.indices.next().and_then(|i| self.space.get(i))
     }
 
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.back - self.front;
-        (n, Some(n))
+        self.indices.size_hint()
     }
 
     #[inline]
     fn nth(&mut self, n: usize) -> Option<S::Point> {
-        self.front = self.front.saturating_add(n).min(self.back);
-        self.next()
+        self.indices.nth(n).and_then(|i| self.space.get(i))
     }
 }
 
 impl<S: Space + ?Sized> DoubleEndedIterator for Points<'_, S> {
     #[inline]
     fn next_back(&mut self) -> Option<S::Point> {
-        if self.front == self.back {
-            return None;
-        }
-        self.back -= 1;
-        self.space.get(self.back)
+        self.indices.next_back().and_then(|i| self.space.get(i))
     }
 }
 
