@@ -6,7 +6,15 @@ use syn::ext::IdentExt;
 use syn::{Attribute, Data, DeriveInput, Expr, Fields, Generics, Ident, Type, Visibility};
 
 /// The scalars a free field may hold; `dataspace` maps each to its SIMD packs.
-pub const SCALARS: [&str; 4] = ["f32", "f64", "i32", "u32"];
+pub const SCALARS: [&str; 5] = ["f32", "f64", "i32", "u32", "i64"];
+
+/// The supported scalars as prose, for error messages: "f32, f64, i32, u32 or i64".
+pub fn scalars_text() -> String {
+    match SCALARS.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => SCALARS.join(""),
+    }
+}
 
 pub struct Input<'a> {
     pub ident: &'a Ident,

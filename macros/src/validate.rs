@@ -1,7 +1,7 @@
 //! Every check the input must pass, recorded together so that one compile
 //! reports all of a struct's problems.
 
-use crate::ast::{Input, Kind};
+use crate::ast::{scalars_text, Input, Kind, SCALARS};
 use crate::errors::Errors;
 
 /// Generated code uses names starting with this prefix for its own fields.
@@ -38,10 +38,11 @@ pub fn check(input: &Input, errors: &mut Errors) {
             errors.at(
                 field.ty,
                 format_args!(
-                    "free parameter `{}` has a type a column cannot hold: use f32, f64, i32 or \
-                     u32, or a small array of one of them (`[f32; 2]`); or mark the field \
-                     `#[space(fixed)]` to share one value across all points",
-                    field.name()
+                    "free parameter `{}` has a type a column cannot hold: use {}, or a small \
+                     array of one of them (`[f32; 2]`); or mark the field `#[space(fixed)]` \
+                     to share one value across all points",
+                    field.name(),
+                    scalars_text(),
                 ),
             );
         }
@@ -55,9 +56,10 @@ pub fn check(input: &Input, errors: &mut Errors) {
             input.ident,
             format_args!(
                 "`{}` has no free parameter: a space needs at least one field that varies \
-                 across points (f32, f64, i32, u32 or an array of them) to set its number of \
-                 points; remove `#[space(fixed)]` from one field",
-                input.ident
+                 across points ({} or an array of them) to set its number of points; remove \
+                 `#[space(fixed)]` from one field",
+                input.ident,
+                SCALARS.join(", "),
             ),
         );
     }

@@ -202,26 +202,11 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
 
             #[inline(always)]
             fn load_until(&self, start: usize, end: usize, fill: f64) -> #lanes<#lt_elided #v> {
-                let len = ::dataspace::Space::len(self);
-                let end = if end < len { end } else { len };
-                // Columns are padded with the default fill to a whole number of
-                // the widest packs, so every pack that starts at a multiple of V
-                // below N is a plain load, the tail pack too unless another fill
-                // (or an earlier end) was asked for.
-                if start.is_multiple_of(#v) && start < end {
-                    let rest = end - start;
-                    if rest >= #v || (end == len && #private::is_default_fill(fill)) {
-                        let valid = if rest >= #v { #v } else { rest };
-                        return #lanes { #(#full,)* __dataspace_valid: valid };
-                    }
-                }
-                if start >= end {
+                match #private::plan_load::<#v>(start, end, ::dataspace::Space::len(self), fill) {
+                    #private::Load::Full { valid } => #lanes { #(#full,)* __dataspace_valid: valid },
+                    #private::Load::Tail { end, valid } => #lanes { #(#tail,)* __dataspace_valid: valid },
                     // Whole packs of fill: the trailing blocks when N is small.
-                    return #lanes { #(#past_end,)* __dataspace_valid: 0 };
-                }
-                #lanes {
-                    #(#tail,)*
-                    __dataspace_valid: #private::valid_lanes::<#v>(end, start),
+                    #private::Load::Past => #lanes { #(#past_end,)* __dataspace_valid: 0 },
                 }
             }
         }

@@ -151,11 +151,21 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
                 let __dataspace_columns = columns;
                 let __dataspace_len = __dataspace_columns.#first.len();
                 #(#checks)*
+                #private::Ok(Self::__dataspace_from_checked(__dataspace_len, __dataspace_columns))
+            }
+
+            /// [`new`](Self::new) without the length check, for generated code whose
+            /// columns hold `len` values each by construction (`Columns::new` still
+            /// asserts it).
+            #[doc(hidden)]
+            pub fn __dataspace_from_checked(len: usize, columns: #columns) -> Self {
+                let __dataspace_columns = columns;
+                let __dataspace_len = len;
                 #from_columns
-                #private::Ok(#space {
+                #space {
                     #(#block_fields,)*
                     #(#fixed_idents: __dataspace_columns.#fixed_idents,)*
-                })
+                }
             }
 
             /// Builds a space of `N` points from arrays, whose lengths the compiler has
