@@ -149,6 +149,52 @@ pub fn axis_value<T: Clone>(axis: &Axis<T>, plan: &Plan, f: usize, i: usize) -> 
     axis.at(k, u)
 }
 
+/// A fixed field in a generated `Debug` impl: shown as its value if its type
+/// is `Debug`, else as its type's name (a fixed field need only be `Clone +
+/// Sync`). Generated code imports [`DebugValue`] and [`DebugFallback`] and
+/// calls `(&DebugField(&value)).dataspace_debug()`: method resolution takes
+/// `DebugValue` (on `DebugField`) when `T: Debug`, the fallback (on
+/// `&DebugField`, one autoref further) otherwise.
+pub struct DebugField<'a, T: ?Sized>(pub &'a T);
+
+/// The `Debug` case of [`DebugField`]: the value itself.
+pub trait DebugValue<'a> {
+    /// The field's type.
+    type Value: ?Sized + core::fmt::Debug;
+    /// The value, to be shown with its own `Debug`.
+    fn dataspace_debug(&self) -> &'a Self::Value;
+}
+
+impl<'a, T: core::fmt::Debug + ?Sized> DebugValue<'a> for DebugField<'a, T> {
+    type Value = T;
+    #[inline]
+    fn dataspace_debug(&self) -> &'a T {
+        self.0
+    }
+}
+
+/// The fallback of [`DebugField`], for types without `Debug`: the type's name.
+pub trait DebugFallback {
+    /// The field's type name.
+    fn dataspace_debug(&self) -> TypeName;
+}
+
+impl<T: ?Sized> DebugFallback for &DebugField<'_, T> {
+    #[inline]
+    fn dataspace_debug(&self) -> TypeName {
+        TypeName(core::any::type_name::<T>())
+    }
+}
+
+/// A type's name, shown as is by `Debug` (no quotes).
+pub struct TypeName(&'static str);
+
+impl core::fmt::Debug for TypeName {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +232,15 @@ mod tests {
         assert!(is_default_fill(f64::NAN));
         assert!(!is_default_fill(0.0));
         assert!(!is_default_fill(-f64::NAN));
+    }
+
+    #[test]
+    fn debug_field_shows_debug_values_and_the_type_name_of_others() {
+        struct Opaque;
+        let shown = format!("{:?}", (&DebugField(&vec![1, 2])).dataspace_debug());
+        assert_eq!(shown, "[1, 2]");
+        let shown = format!("{:?}", (&DebugField(&Opaque)).dataspace_debug());
+        assert!(shown.ends_with("Opaque"), "{shown}");
+        assert!(!shown.contains('"'), "{shown}");
     }
 }

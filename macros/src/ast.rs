@@ -110,34 +110,6 @@ impl<'a> Input<'a> {
             fields,
         })
     }
-
-    pub fn free(&self) -> impl Iterator<Item = (&Field<'a>, &Column<'a>)> {
-        self.fields.iter().filter_map(|field| match &field.kind {
-            Kind::Free(Some(column)) => Some((field, column)),
-            _ => None,
-        })
-    }
-
-    pub fn fixed(&self) -> impl Iterator<Item = &Field<'a>> {
-        self.fields
-            .iter()
-            .filter(|field| matches!(field.kind, Kind::Fixed))
-    }
-
-    pub fn has_fixed(&self) -> bool {
-        self.fixed().next().is_some()
-    }
-
-    /// Each scalar used by a free field, once, in order of first use.
-    pub fn scalars(&self) -> Vec<&'a Ident> {
-        let mut seen: Vec<&'a Ident> = Vec::new();
-        for (_, column) in self.free() {
-            if !seen.contains(&column.scalar) {
-                seen.push(column.scalar);
-            }
-        }
-        seen
-    }
 }
 
 impl Field<'_> {

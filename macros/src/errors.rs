@@ -24,8 +24,18 @@ impl Errors {
         }
     }
 
-    /// `Err` with every recorded error, or `Ok` if there were none.
-    pub fn finish(self) -> syn::Result<()> {
-        self.0.map_or(Ok(()), Err)
+    /// `value` if no error was recorded; else `Err` with every recorded
+    /// error. A `None` value without an error is a bug of the derive,
+    /// reported as one rather than a panic.
+    pub fn finish<T>(self, value: Option<T>) -> syn::Result<T> {
+        match (self.0, value) {
+            (None, Some(value)) => Ok(value),
+            (Some(errors), _) => Err(errors),
+            (None, None) => Err(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "internal error in `#[derive(DataSpace)]`: an input that failed to read \
+                 recorded no error; please report it",
+            )),
+        }
     }
 }

@@ -3,9 +3,7 @@
 
 use crate::ast::{scalars_text, Input, Kind, SCALARS};
 use crate::errors::Errors;
-
-/// Generated code uses names starting with this prefix for its own fields.
-pub const RESERVED_PREFIX: &str = "__dataspace";
+use crate::names::RESERVED_PREFIX;
 
 pub fn check(input: &Input, errors: &mut Errors) {
     if input.generics.lt_token.is_some() || input.generics.where_clause.is_some() {

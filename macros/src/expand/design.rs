@@ -1,123 +1,160 @@
 //! `XAxes`, its `Axes` and `AxesLanes<V>` impls, and `XDesign`, an alias of
 //! `dataspace::Design<XAxes>`.
 
-use super::{clone_fixed, lane_bounds, Names};
-use crate::ast::{Input, Kind};
+use super::{clone_fixed, clone_impl, fixed_lifetime, lane_bounds, private};
+use crate::model::{Field, FieldKind, Model};
+use crate::names;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-pub fn expand(input: &Input, names: &Names) -> TokenStream {
-    let Names {
-        point,
-        columns,
-        space,
-        lanes,
-        ..
-    } = names;
-    let v = &names.v;
-    let axes = format_ident!("{}Axes", point);
-    let design = format_ident!("{}Design", point);
-    let vis = input.vis;
-    let private = quote!(::dataspace::__private);
-    let bounds = lane_bounds(input, v);
-    let lt = if input.has_fixed() {
-        quote!('a,)
-    } else {
-        quote!()
-    };
+pub fn expand(model: &Model) -> TokenStream {
+    let mut tokens = axes_struct(model);
+    tokens.extend(design_alias(model));
+    tokens.extend(axes_impl(model));
+    tokens.extend(axes_lanes_impl(model));
+    tokens
+}
 
-    let mut axes_fields = Vec::new();
-    let mut axes_clones = Vec::new();
-    let mut names_of_free = Vec::new();
-    let mut checks = Vec::new();
-    let mut get = Vec::new();
-    let mut lanes_fields = Vec::new();
-    let mut to_columns = Vec::new();
-    let mut f = 0usize;
-    for field in &input.fields {
+fn axes_struct(model: &Model) -> TokenStream {
+    let (vis, names) = (model.vis, &model.names);
+    let (point, axes, design) = (&names.point, &names.axes, &names.design);
+    let fields = model.fields.iter().map(|field| {
         let (ident, ty) = (field.ident, field.ty);
-        let name = field.name();
-        match &field.kind {
-            Kind::Fixed => {
-                axes_fields.push(quote!(#[doc = "Shared by every point."] pub #ident: #ty));
-                let value = clone_fixed(field, quote!(&self.#ident));
-                axes_clones.push(quote!(#ident: #value));
-                get.push(quote!(#ident: #value));
-                to_columns.push(quote!(#ident: #value));
-                lanes_fields.push(quote!(#ident: &self.#ident));
-            }
-            Kind::Free(column) => {
-                let column = column.as_ref().expect("validated");
-                let scalar = column.scalar;
-                let doc = format!("The values of `{name}`.");
-                axes_fields.push(quote!(#[doc = #doc] pub #ident: ::dataspace::Axis<#ty>));
-                axes_clones.push(quote!(#ident: ::core::clone::Clone::clone(&self.#ident)));
-                names_of_free.push(name.clone());
-                checks.push(quote!(#private::check_axis(#name, &self.#ident)?));
-                get.push(quote!(#ident: #private::axis_value(&self.#ident, plan, #f, index)));
-                to_columns.push(quote!(#ident: #private::axis_column(&self.#ident, plan, #f)?));
-                lanes_fields.push(match column.array_len {
-                    None => quote!(#ident: #private::axis_pack::<#scalar, #v>(&self.#ident, plan, #f, start, end, fill)),
-                    Some(_) => quote!(#ident: #private::axis_packs::<#scalar, #v, _>(&self.#ident, plan, #f, start, end, fill)),
-                });
-                f += 1;
+        match field.kind {
+            FieldKind::Fixed => quote!(#[doc = "Shared by every point."] pub #ident: #ty),
+            FieldKind::Free(_) => {
+                let doc = format!("The values of `{}`.", field.name);
+                quote!(#[doc = #doc] pub #ident: ::dataspace::Axis<#ty>)
             }
         }
-    }
-    let axes_doc = format!(
+    });
+    let doc = format!(
         "The axes of a [`{design}`]: an [`Axis`](::dataspace::Axis) per free field of \
          [`{point}`], a value per fixed field."
     );
-    let design_doc = format!(
+    let clone = clone_impl(model, quote!(#axes), quote!());
+    quote! {
+        #[doc = #doc]
+        #vis struct #axes { #(#fields,)* }
+
+        #clone
+    }
+}
+
+fn design_alias(model: &Model) -> TokenStream {
+    let (vis, names) = (model.vis, &model.names);
+    let (point, axes, design) = (&names.point, &names.axes, &names.design);
+    let doc = format!(
         "A sweep over [`{point}`] without storage: point `i` is computed from `i` (a \
          mixed-radix digit per axis group, or a draw from (seed, i)), so `len`, `get`, \
          iteration and the executor work on designs of 10^9 points in the memory of \
-         their axes. Build one with [`{design}::product`], [`{design}::zip`], \
-         [`{design}::groups`] or [`{design}::random`] from an [`{axes}`]; \
-         [`{design}::to_space`] materialises it."
+         their axes. Build one from an [`{axes}`] with [`Design::product`](::dataspace::Design::product), \
+         [`zip`](::dataspace::Design::zip), [`groups`](::dataspace::Design::groups) or \
+         [`random`](::dataspace::Design::random); [`to_space`](::dataspace::Design::to_space) \
+         materialises it."
     );
     quote! {
-        #[doc = #axes_doc]
-        #vis struct #axes { #(#axes_fields,)* }
-
-        #[automatically_derived]
-        impl ::core::clone::Clone for #axes {
-            fn clone(&self) -> Self {
-                #axes { #(#axes_clones,)* }
-            }
-        }
-
-        #[doc = #design_doc]
+        #[doc = #doc]
         #vis type #design = ::dataspace::Design<#axes>;
+    }
+}
 
+/// A field's value at point `index` of a design, from its axis.
+fn point_value(field: &Field) -> TokenStream {
+    let ident = field.ident;
+    match &field.kind {
+        FieldKind::Fixed => clone_fixed(field, quote!(&self.#ident)),
+        FieldKind::Free(free) => {
+            let f = free.index;
+            quote!(::dataspace::__private::axis_value(&self.#ident, plan, #f, index))
+        }
+    }
+}
+
+/// A field of `XColumns` in `to_space`: a free field's axis evaluated at every point.
+fn column_value(field: &Field) -> TokenStream {
+    let ident = field.ident;
+    match &field.kind {
+        FieldKind::Fixed => clone_fixed(field, quote!(&self.#ident)),
+        FieldKind::Free(free) => {
+            let f = free.index;
+            quote!(::dataspace::__private::axis_column(&self.#ident, plan, #f)?)
+        }
+    }
+}
+
+fn axes_impl(model: &Model) -> TokenStream {
+    let names = &model.names;
+    let (point, axes, space, columns) = (&names.point, &names.axes, &names.space, &names.columns);
+    let (private, from_checked) = (private(), names::from_checked());
+    let field_names = model.free().map(|(field, _)| &field.name);
+    let checks = model.free().map(|(field, _)| {
+        let (ident, name) = (field.ident, &field.name);
+        quote!(#private::check_axis(#name, &self.#ident)?)
+    });
+    let idents = model.fields.iter().map(|field| field.ident);
+    let (idents2, points) = (idents.clone(), model.fields.iter().map(point_value));
+    let column_values = model.fields.iter().map(column_value);
+    quote! {
         #[automatically_derived]
         impl ::dataspace::Axes for #axes {
             type Point = #point;
             type Space = #space;
-            const FIELDS: &'static [&'static str] = &[#(#names_of_free),*];
+            const FIELDS: &'static [&'static str] = &[#(#field_names),*];
 
             fn field_axes(&self) -> #private::Result<#private::Vec<#private::FieldAxis>, ::dataspace::DesignError> {
-                #private::Ok(::std::vec![#(#checks),*])
+                #private::Ok(#private::Vec::from([#(#checks),*]))
             }
 
             fn point(&self, plan: &#private::Plan, index: usize) -> #point {
-                #point { #(#get,)* }
+                #point { #(#idents: #points,)* }
             }
 
             fn to_space(&self, plan: &#private::Plan) -> #private::Result<#space, ::dataspace::DesignError> {
-                let __dataspace_columns = #columns { #(#to_columns,)* };
+                let columns = #columns { #(#idents2: #column_values,)* };
                 // Every column holds `plan.len()` values: no length to check.
-                #private::Ok(#space::__dataspace_from_checked(plan.len(), __dataspace_columns))
+                #private::Ok(#space::#from_checked(plan.len(), columns))
             }
         }
+    }
+}
 
+/// A field of `XLanes` in a design: a free field's pack evaluated lane by lane.
+fn lanes_value(model: &Model, field: &Field) -> TokenStream {
+    let (ident, v) = (field.ident, &model.names.v);
+    match &field.kind {
+        FieldKind::Fixed => quote!(&self.#ident),
+        FieldKind::Free(free) => {
+            let (scalar, f) = (free.scalar, free.index);
+            match free.array_len {
+                Some(_) => {
+                    quote!(::dataspace::__private::axis_packs::<#scalar, #v, _>(&self.#ident, plan, #f, start, end, fill))
+                }
+                None => {
+                    quote!(::dataspace::__private::axis_pack::<#scalar, #v>(&self.#ident, plan, #f, start, end, fill))
+                }
+            }
+        }
+    }
+}
+
+fn axes_lanes_impl(model: &Model) -> TokenStream {
+    let (axes, lanes, v) = (&model.names.axes, &model.names.lanes, &model.names.v);
+    let (lt, bounds) = (fixed_lifetime(model, quote!('a)), lane_bounds(model, v));
+    let (private, valid) = (private(), names::valid());
+    let idents = model.fields.iter().map(|field| field.ident);
+    let values = model.fields.iter().map(|field| lanes_value(model, field));
+    quote! {
         #[automatically_derived]
         impl<const #v: usize> ::dataspace::AxesLanes<#v> for #axes where #bounds {
             type Lanes<'a> = #lanes<#lt #v> where Self: 'a;
 
             #[inline]
             fn lanes(&self, plan: &#private::Plan, start: usize, end: usize, fill: f64) -> Self::Lanes<'_> {
-                #lanes { #(#lanes_fields,)* __dataspace_valid: #private::valid_lanes::<#v>(end, start) }
+                #lanes {
+                    #(#idents: #values,)*
+                    #valid: #private::valid_lanes::<#v>(end, start),
+                }
             }
         }
     }

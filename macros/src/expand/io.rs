@@ -1,83 +1,97 @@
 //! `XFixed`, `Record` for the point (CSV/NPY columns) and `FromRecords` for
-//! `XSpace` (what readers build it with).
+//! `XSpace` (what every reader builds it with).
 
-use super::Names;
-use crate::ast::{Input, Kind};
+use super::private;
+use crate::model::Model;
+use crate::names;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-pub fn expand(input: &Input, names: &Names) -> TokenStream {
-    let Names {
-        point,
-        columns,
-        space,
-        ..
-    } = names;
-    let fixed = format_ident!("{}Fixed", point);
-    let vis = input.vis;
-    let private = quote!(::dataspace::__private);
-    let io = quote!(::dataspace::io);
+pub fn expand(model: &Model) -> TokenStream {
+    let mut tokens = fixed_struct(model);
+    tokens.extend(record_impl(model));
+    tokens.extend(from_records_impl(model));
+    tokens
+}
 
-    let mut fixed_fields = Vec::new();
-    let mut fixed_idents = Vec::new();
-    let mut header = Vec::new();
-    let mut dtypes = Vec::new();
-    let mut cells = Vec::new();
-    let mut empty_columns = Vec::new();
-    let mut push = Vec::new();
-    for field in &input.fields {
+fn fixed_struct(model: &Model) -> TokenStream {
+    let (vis, names) = (model.vis, &model.names);
+    let (point, space, fixed) = (&names.point, &names.space, &names.fixed);
+    let fields = model.fixed().map(|field| {
         let (ident, ty) = (field.ident, field.ty);
-        let name = field.name();
-        match &field.kind {
-            Kind::Fixed => {
-                let doc = format!("`{name}`: one value shared by every point.");
-                fixed_fields.push(quote!(#[doc = #doc] pub #ident: #ty));
-                fixed_idents.push(ident);
-            }
-            Kind::Free(_) => {
-                header.push(quote!(<#ty as #io::Cells>::names(#name, __dataspace_out);));
-                dtypes.push(quote!(<#ty as #io::Cells>::dtypes(__dataspace_out);));
-                cells.push(quote!(#io::Cells::cells(&self.#ident, __dataspace_out);));
-                empty_columns.push(quote!(#ident: #private::Vec::new()));
-                push.push(quote!(columns.#ident.push(#io::Fields::next::<#ty>(fields)?);));
-            }
-        }
-    }
-    let fixed_doc = format!(
+        let doc = format!("`{}`: one value shared by every point.", field.name);
+        quote!(#[doc = #doc] pub #ident: #ty)
+    });
+    let doc = format!(
         "The fixed fields of [`{point}`], given in code when reading a [`{space}`] from a file."
     );
     quote! {
-        #[doc = #fixed_doc]
-        #vis struct #fixed { #(#fixed_fields,)* }
+        #[doc = #doc]
+        #vis struct #fixed { #(#fields,)* }
+    }
+}
 
+fn record_impl(model: &Model) -> TokenStream {
+    let (point, private, out) = (&model.names.point, private(), names::hidden("out"));
+    let io = quote!(::dataspace::io);
+    let header = model.free().map(|(field, _)| {
+        let (ty, name) = (field.ty, &field.name);
+        quote!(<#ty as #io::Cells>::names(#name, #out);)
+    });
+    let dtypes = model.free().map(|(field, _)| {
+        let ty = field.ty;
+        quote!(<#ty as #io::Cells>::dtypes(#out);)
+    });
+    let cells = model.free().map(|(field, _)| {
+        let ident = field.ident;
+        quote!(#io::Cells::cells(&self.#ident, #out);)
+    });
+    quote! {
         #[automatically_derived]
         impl #io::Record for #point {
-            fn header(__dataspace_out: &mut #private::Vec<::std::string::String>) {
+            fn header(#out: &mut #private::Vec<::std::string::String>) {
                 #(#header)*
             }
 
-            fn dtypes(__dataspace_out: &mut #private::Vec<#io::Dtype>) {
+            fn dtypes(#out: &mut #private::Vec<#io::Dtype>) {
                 #(#dtypes)*
             }
 
-            fn cells(&self, __dataspace_out: &mut #private::Vec<#io::Value>) {
+            fn cells(&self, #out: &mut #private::Vec<#io::Value>) {
                 #(#cells)*
             }
         }
+    }
+}
 
+fn from_records_impl(model: &Model) -> TokenStream {
+    let names = &model.names;
+    let (space, columns, fixed) = (&names.space, &names.columns, &names.fixed);
+    let (private, fields_param) = (private(), names::fields_param());
+    let io = quote!(::dataspace::io);
+    let empty = model.free().map(|(field, _)| {
+        let ident = field.ident;
+        quote!(#ident: #private::Vec::new())
+    });
+    let fixed_fields = model.fixed().map(|field| field.ident);
+    let push = model.free().map(|(field, _)| {
+        let (ident, ty) = (field.ident, field.ty);
+        quote!(columns.#ident.push(#io::Fields::next::<#ty>(fields)?);)
+    });
+    quote! {
         #[automatically_derived]
         impl #io::FromRecords for #space {
             type Columns = #columns;
             type Fixed = #fixed;
 
             fn columns(fixed: #fixed) -> #columns {
-                #columns {
-                    #(#empty_columns,)*
-                    #(#fixed_idents: fixed.#fixed_idents,)*
-                }
+                #columns { #(#empty,)* #(#fixed_fields: fixed.#fixed_fields,)* }
             }
 
-            fn push<__DataspaceFields: #io::Fields>(columns: &mut #columns, fields: &mut __DataspaceFields) -> #private::Result<(), __DataspaceFields::Error> {
+            fn push<#fields_param: #io::Fields>(
+                columns: &mut #columns,
+                fields: &mut #fields_param,
+            ) -> #private::Result<(), #fields_param::Error> {
                 #(#push)*
                 #private::Ok(())
             }

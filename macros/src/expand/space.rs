@@ -1,116 +1,33 @@
 //! `XSpace`: validated columnar storage, its constructors, column access and
 //! the `Space` trait (points by index).
 
-use super::{clone_fixed, layout, Names};
-use crate::ast::{Input, Kind};
+use super::{clone_fixed, private};
+use crate::model::{FieldKind, Model};
+use crate::names;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn expand(input: &Input, names: &Names) -> TokenStream {
-    let Names {
-        point,
-        columns,
-        arrays,
-        space,
-        columns_ref,
-        point_name,
-        ..
-    } = names;
-    let n = &names.n;
-    let vis = input.vis;
-    let private = quote!(::dataspace::__private);
-    let (blocks, slots) = layout(input);
+pub fn expand(model: &Model) -> TokenStream {
+    let mut tokens = space_struct(model);
+    tokens.extend(clone_impl(model));
+    tokens.extend(constructors(model));
+    tokens.extend(space_impl(model));
+    tokens
+}
 
-    // Per block: its field, type, and how `new` / `from_arrays` fill it.
-    let block_fields: Vec<_> = blocks.iter().map(|block| &block.field).collect();
-    let block_types: Vec<_> = blocks
-        .iter()
-        .map(|block| {
-            let (scalar, count) = (block.scalar, &block.count);
-            quote!(#private::Columns<#scalar, { #count }>)
-        })
-        .collect();
-    let mut fill_from_columns: Vec<Vec<TokenStream>> = vec![Vec::new(); blocks.len()];
-    let mut fill_from_arrays: Vec<Vec<TokenStream>> = vec![Vec::new(); blocks.len()];
-
-    let mut fixed_storage = Vec::new();
-    let mut fixed_idents = Vec::new();
-    let mut fixed_clones = Vec::new();
-    let mut borrow = Vec::new();
-    let mut get = Vec::new();
-    let mut checks = Vec::new();
-    let mut first_free: Option<(&syn::Ident, String)> = None;
-    let mut slots = slots.iter();
-
-    for field in &input.fields {
+fn space_struct(model: &Model) -> TokenStream {
+    let (vis, names) = (model.vis, &model.names);
+    let (point, space) = (&names.point, &names.space);
+    let private = private();
+    let storages = model.storages.iter().map(|storage| {
+        let (field, scalar, count) = (&storage.field, storage.scalar, &storage.count);
+        quote!(#field: #private::Columns<#scalar, { #count }>)
+    });
+    let fixed = model.fixed().map(|field| {
         let (ident, ty) = (field.ident, field.ty);
-        match &field.kind {
-            Kind::Fixed => {
-                fixed_storage.push(quote!(#ident: #ty));
-                fixed_idents.push(ident);
-                fixed_clones.push({
-                    let value = clone_fixed(field, quote!(&self.#ident));
-                    quote!(#ident: #value)
-                });
-                borrow.push(quote!(#ident: &self.#ident));
-                get.push({
-                    let value = clone_fixed(field, quote!(&self.#ident));
-                    quote!(#ident: #value)
-                });
-            }
-            Kind::Free(column) => {
-                let column = column.as_ref().expect("validated");
-                let slot = slots.next().expect("a slot per free field");
-                let (block, offset) = (&slot.block, &slot.offset);
-                let b = blocks
-                    .iter()
-                    .position(|b| b.field == *block)
-                    .expect("slot's block");
-                let name = field.name();
-                if column.array_len.is_some() {
-                    fill_from_columns[b].push(
-                        quote!(#block.extend(#private::split_array_column(__dataspace_columns.#ident));),
-                    );
-                    fill_from_arrays[b].push(
-                        quote!(#block.extend(#private::split_array_column(#private::Vec::from(__dataspace_arrays.#ident)));),
-                    );
-                    borrow.push(
-                        quote!(#ident: ::core::array::from_fn(|k| self.#block.column(#offset + k))),
-                    );
-                    get.push(quote!(#ident: ::core::array::from_fn(|k| self.#block.column(#offset + k)[index])));
-                } else {
-                    fill_from_columns[b].push(quote!(#block.push(__dataspace_columns.#ident);));
-                    fill_from_arrays[b]
-                        .push(quote!(#block.push(#private::Vec::from(__dataspace_arrays.#ident));));
-                    borrow.push(quote!(#ident: self.#block.column(#offset)));
-                    get.push(quote!(#ident: self.#block.column(#offset)[index]));
-                }
-                match &first_free {
-                    None => first_free = Some((ident, name)),
-                    Some((_, first_name)) => checks.push(quote! {
-                        #private::check_len(#point_name, #name, __dataspace_columns.#ident.len(), __dataspace_len, #first_name)?;
-                    }),
-                }
-            }
-        }
-    }
-    let (first, _) = first_free.expect("validated: at least one free field");
-    let first_block = &blocks[0].field;
-    let build_blocks = |fills: &[Vec<TokenStream>], len: TokenStream| {
-        let steps = blocks.iter().zip(fills).map(|(block, fill)| {
-            let (field, count) = (&block.field, &block.count);
-            quote! {
-                let mut #field = #private::Vec::with_capacity(#count);
-                #(#fill)*
-                let #field = #private::Columns::new(#len, #field);
-            }
-        });
-        quote!(#(#steps)*)
-    };
-    let from_columns = build_blocks(&fill_from_columns, quote!(__dataspace_len));
-    let from_arrays = build_blocks(&fill_from_arrays, quote!(#n));
-
-    let space_doc = format!(
+        quote!(#ident: #ty)
+    });
+    let doc = format!(
         "The points of a sweep over [`{point}`], stored as columns (one `Vec` per free \
          field, one value per fixed field), all free columns of the same length N.\n\n\
          Build it with [`{space}::new`] (lengths checked at run time) or \
@@ -118,86 +35,191 @@ pub fn expand(input: &Input, names: &Names) -> TokenStream {
          [`Space`](::dataspace::Space) trait, columns with [`{space}::columns`], and packs \
          of SIMD lanes with [`Space::collect`](::dataspace::Space::collect)."
     );
+    quote! {
+        #[doc = #doc]
+        #vis struct #space {
+            #(#storages,)*
+            #(#fixed,)*
+        }
+    }
+}
+
+fn clone_impl(model: &Model) -> TokenStream {
+    let space = &model.names.space;
+    let storages = model.storages.iter().map(|storage| &storage.field);
+    let fixed = model.fixed().map(|field| {
+        let ident = field.ident;
+        let value = clone_fixed(field, quote!(&self.#ident));
+        quote!(#ident: #value)
+    });
+    quote! {
+        #[automatically_derived]
+        impl ::core::clone::Clone for #space {
+            fn clone(&self) -> Self {
+                #space {
+                    #(#storages: ::core::clone::Clone::clone(&self.#storages),)*
+                    #(#fixed,)*
+                }
+            }
+        }
+    }
+}
+
+/// Statements that fill each storage from the fields of `source`
+/// (`__dataspace_columns`, or `__dataspace_arrays` with `from_array`) and
+/// bind it to a local named like the storage field.
+fn fill_storages(model: &Model, source: &TokenStream, from_array: bool) -> TokenStream {
+    let private = private();
+    let len = names::hidden("len");
+    let steps = model.storages.iter().map(|storage| {
+        let (local, count) = (&storage.field, &storage.count);
+        let fills = model
+            .free()
+            .filter(|(_, free)| free.slot.storage == *local)
+            .map(|(field, free)| {
+                let ident = field.ident;
+                let column = match from_array {
+                    true => quote!(#private::Vec::from(#source.#ident)),
+                    false => quote!(#source.#ident),
+                };
+                match free.array_len {
+                    Some(_) => quote!(#local.extend(#private::split_array_column(#column));),
+                    None => quote!(#local.push(#column);),
+                }
+            });
+        quote! {
+            let mut #local = #private::Vec::with_capacity(#count);
+            #(#fills)*
+            let #local = #private::Columns::new(#len, #local);
+        }
+    });
+    quote!(#(#steps)*)
+}
+
+/// `XSpace { storages, fixed fields moved from source }`, after `fill_storages`.
+fn space_literal(model: &Model, source: &TokenStream) -> TokenStream {
+    let space = &model.names.space;
+    let storages = model.storages.iter().map(|storage| &storage.field);
+    let fixed = model.fixed().map(|field| field.ident);
+    quote!(#space { #(#storages,)* #(#fixed: #source.#fixed,)* })
+}
+
+fn constructors(model: &Model) -> TokenStream {
+    let names = &model.names;
+    let (space, columns, arrays, n) = (&names.space, &names.columns, &names.arrays, &names.n);
+    let (private, len, from_checked) = (private(), names::hidden("len"), names::from_checked());
+    let (first, first_name, point_name) =
+        (model.first_free, &model.first_free_name, &names.point_name);
+    let source = quote!(__dataspace_columns);
+    let checks = model.free().skip(1).map(|(field, _)| {
+        let (ident, name) = (field.ident, &field.name);
+        quote!(#private::check_len(#point_name, #name, #source.#ident.len(), #len, #first_name)?;)
+    });
+    let from_columns = fill_storages(model, &source, false);
+    let columns_space = space_literal(model, &source);
+    let arrays_source = quote!(__dataspace_arrays);
+    let from_arrays = fill_storages(model, &arrays_source, true);
+    let arrays_space = space_literal(model, &arrays_source);
+    let borrow = borrowed_columns(model);
     let new_doc = format!(
         "Checks that every free column has the same length N and stores the columns.\n\n\
          A column is moved in, not copied, if it has spare capacity for its padding \
          (up to 63 values); otherwise it is reallocated once.\n\n\
          # Errors\n\n[`ShapeError::LengthMismatch`](::dataspace::ShapeError) naming the first \
-         free field whose length differs from that of `{first}`."
+         free field whose length differs from that of `{first_name}`."
     );
     quote! {
-        #[doc = #space_doc]
-        #vis struct #space {
-            #(#block_fields: #block_types,)*
-            #(#fixed_storage,)*
-        }
-
-        #[automatically_derived]
-        impl ::core::clone::Clone for #space {
-            fn clone(&self) -> Self {
-                #space {
-                    #(#block_fields: ::core::clone::Clone::clone(&self.#block_fields),)*
-                    #(#fixed_clones,)*
-                }
-            }
-        }
-
         #[automatically_derived]
         impl #space {
             #[doc = #new_doc]
             pub fn new(columns: #columns) -> #private::Result<Self, ::dataspace::ShapeError> {
                 // Fields are reached through `__dataspace_columns`, never bound as
                 // locals, so no field name can shadow a local or a helper.
-                let __dataspace_columns = columns;
-                let __dataspace_len = __dataspace_columns.#first.len();
+                let #source = columns;
+                let #len = #source.#first.len();
                 #(#checks)*
-                #private::Ok(Self::__dataspace_from_checked(__dataspace_len, __dataspace_columns))
+                #private::Ok(Self::#from_checked(#len, #source))
             }
 
             /// [`new`](Self::new) without the length check, for generated code whose
             /// columns hold `len` values each by construction (`Columns::new` still
             /// asserts it).
             #[doc(hidden)]
-            pub fn __dataspace_from_checked(len: usize, columns: #columns) -> Self {
-                let __dataspace_columns = columns;
-                let __dataspace_len = len;
+            pub fn #from_checked(len: usize, columns: #columns) -> Self {
+                let (#len, #source) = (len, columns);
                 #from_columns
-                #space {
-                    #(#block_fields,)*
-                    #(#fixed_idents: __dataspace_columns.#fixed_idents,)*
-                }
+                #columns_space
             }
 
             /// Builds a space of `N` points from arrays, whose lengths the compiler has
             /// already checked: this cannot fail.
             pub fn from_arrays<const #n: usize>(arrays: #arrays<#n>) -> Self {
-                let __dataspace_arrays = arrays;
+                let (#len, #arrays_source) = (#n, arrays);
                 #from_arrays
-                #space {
-                    #(#block_fields,)*
-                    #(#fixed_idents: __dataspace_arrays.#fixed_idents,)*
-                }
+                #arrays_space
             }
 
             /// The columns, borrowed: free fields as slices of N values, fixed fields
             /// by reference. Nothing is copied.
-            pub fn columns(&self) -> #columns_ref<'_> {
-                #columns_ref { #(#borrow,)* }
+            pub fn columns(&self) -> #borrow
+        }
+    }
+}
+
+/// The body of `columns()`: each free field's columns as slices of its storage.
+fn borrowed_columns(model: &Model) -> TokenStream {
+    let columns_ref = &model.names.columns_ref;
+    let fields = model.fields.iter().map(|field| {
+        let ident = field.ident;
+        match &field.kind {
+            FieldKind::Fixed => quote!(#ident: &self.#ident),
+            FieldKind::Free(free) => {
+                let (storage, offset) = (&free.slot.storage, &free.slot.offset);
+                match free.array_len {
+                    Some(_) => quote!(#ident: ::core::array::from_fn(|k| self.#storage.column(#offset + k))),
+                    None => quote!(#ident: self.#storage.column(#offset)),
+                }
             }
         }
+    });
+    quote!(#columns_ref<'_> { #columns_ref { #(#fields,)* } })
+}
 
+/// `Space` (point `index` read from the columns) and `IntoIterator for &XSpace`.
+fn space_impl(model: &Model) -> TokenStream {
+    let (point, space) = (&model.names.point, &model.names.space);
+    let private = private();
+    let first_storage = model.storages.iter().map(|storage| &storage.field).take(1);
+    let first_storage: Vec<_> = first_storage.collect();
+    let get = model.fields.iter().map(|field| {
+        let ident = field.ident;
+        match &field.kind {
+            FieldKind::Fixed => {
+                let value = clone_fixed(field, quote!(&self.#ident));
+                quote!(#ident: #value)
+            }
+            FieldKind::Free(free) => {
+                let (storage, offset) = (&free.slot.storage, &free.slot.offset);
+                match free.array_len {
+                    Some(_) => quote!(#ident: ::core::array::from_fn(|k| self.#storage.column(#offset + k)[index])),
+                    None => quote!(#ident: self.#storage.column(#offset)[index]),
+                }
+            }
+        }
+    });
+    quote! {
         #[automatically_derived]
         impl ::dataspace::Space for #space {
             type Point = #point;
 
             #[inline(always)]
             fn len(&self) -> usize {
-                self.#first_block.len()
+                #(self.#first_storage.len())*
             }
 
             #[inline]
             fn get(&self, index: usize) -> #private::Option<#point> {
-                if index >= self.#first_block.len() {
+                if index >= ::dataspace::Space::len(self) {
                     return #private::None;
                 }
                 #private::Some(#point { #(#get,)* })

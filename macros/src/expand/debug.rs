@@ -1,0 +1,147 @@
+//! `Debug` for every generated type. Free fields and packs are `Debug`; a
+//! fixed field may not be, so it goes through `__private::DebugField`, which
+//! shows its value if its type is `Debug` and its type name otherwise.
+
+use super::{fixed_lifetime, lane_bounds};
+use crate::model::{Field, FieldKind, Model};
+use crate::names;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn expand(model: &Model) -> TokenStream {
+    let names = &model.names;
+    let (n, v) = (&names.n, &names.v);
+    let (columns, arrays, columns_ref) = (&names.columns, &names.arrays, &names.columns_ref);
+    let (axes, fixed, lanes) = (&names.axes, &names.fixed, &names.lanes);
+    let lt = fixed_lifetime(model, quote!('a));
+    let bounds = lane_bounds(model, v);
+    let all = || model.fields.iter();
+    let mut tokens = debug_impl(model, quote!(#columns), quote!(), fields(all(), Owned));
+    tokens.extend(debug_impl(
+        model,
+        quote!(#arrays<#n>),
+        quote!(<const #n: usize>),
+        fields(all(), Owned),
+    ));
+    tokens.extend(debug_impl(
+        model,
+        quote!(#columns_ref<'a>),
+        quote!(<'a>),
+        fields(all(), Borrowed),
+    ));
+    tokens.extend(debug_impl(
+        model,
+        quote!(#axes),
+        quote!(),
+        fields(all(), Owned),
+    ));
+    tokens.extend(debug_impl(
+        model,
+        quote!(#fixed),
+        quote!(),
+        fields(model.fixed(), Owned),
+    ));
+    let mut lane_fields = fields(all(), Borrowed);
+    let valid = names::valid();
+    lane_fields.push(quote!(.field("valid()", &self.#valid)));
+    let generics = quote!(<#lt const #v: usize>);
+    tokens.extend(debug_impl(
+        model,
+        quote!(#lanes<#lt #v> where #bounds),
+        generics,
+        lane_fields,
+    ));
+    tokens.extend(space_debug(model));
+    tokens
+}
+
+/// How a generated struct holds its fixed fields: by value, or as `&T`.
+#[derive(Clone, Copy)]
+enum Holds {
+    Owned,
+    Borrowed,
+}
+use Holds::{Borrowed, Owned};
+
+/// `.field("name", value)` for each of `fields`, read from `self`.
+fn fields<'m, 'a: 'm>(
+    fields: impl Iterator<Item = &'m Field<'a>>,
+    holds: Holds,
+) -> Vec<TokenStream> {
+    fields
+        .map(|field| entry(field, quote!(self), holds))
+        .collect()
+}
+
+/// `.field("name", value)` for `field` read from `from`.
+fn entry(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
+    let (ident, name) = (field.ident, &field.name);
+    let value = match (&field.kind, holds) {
+        (FieldKind::Free(_), _) => quote!(&#from.#ident),
+        (FieldKind::Fixed, Owned) => {
+            quote!(&(&::dataspace::__private::DebugField(&#from.#ident)).dataspace_debug())
+        }
+        (FieldKind::Fixed, Borrowed) => {
+            quote!(&(&::dataspace::__private::DebugField(#from.#ident)).dataspace_debug())
+        }
+    };
+    quote!(.field(#name, #value))
+}
+
+/// The imports that `DebugField` needs, if the struct has fixed fields.
+fn debug_imports(model: &Model) -> TokenStream {
+    match model.has_fixed() {
+        true => quote! {
+            #[allow(unused_imports)]
+            use ::dataspace::__private::{DebugFallback as _, DebugValue as _};
+        },
+        false => quote!(),
+    }
+}
+
+/// `impl Debug for #ty` showing `entries`, the struct named like `ty`.
+fn debug_impl(
+    model: &Model,
+    ty: TokenStream,
+    generics: TokenStream,
+    entries: Vec<TokenStream>,
+) -> TokenStream {
+    let name = ty
+        .clone()
+        .into_iter()
+        .next()
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    let imports = debug_imports(model);
+    quote! {
+        #[automatically_derived]
+        impl #generics ::core::fmt::Debug for #ty {
+            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #imports
+                formatter.debug_struct(#name) #(#entries)* .finish()
+            }
+        }
+    }
+}
+
+/// `XSpace` shows its columns (as `columns()` borrows them), not its storage.
+fn space_debug(model: &Model) -> TokenStream {
+    let space = &model.names.space;
+    let name = space.to_string();
+    let local = names::hidden("columns");
+    let entries = model
+        .fields
+        .iter()
+        .map(|field| entry(field, quote!(#local), Borrowed));
+    let imports = debug_imports(model);
+    quote! {
+        #[automatically_derived]
+        impl ::core::fmt::Debug for #space {
+            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #imports
+                let #local = self.columns();
+                formatter.debug_struct(#name) #(#entries)* .finish()
+            }
+        }
+    }
+}
