@@ -97,6 +97,7 @@
 //! | `f64` | 2 / 4 / 8 | `f64x2` / `f64x4` / `f64x8` |
 //! | `f64` | 16 / 32 | `Lockstep<f64x8, 2>` / `Lockstep<f64x8, 4>` |
 //! | `i32`, `u32` | 4 / 8 / 16 / 32 / 64 | `i32x4` ... `i32x16`, then `Lockstep<i32x16, 2 or 4>` (and `u32` alike) |
+//! | `i64` | 2 / 4 / 8 / 16 / 32 | `i64x2` / `i64x4` / `i64x8`, then `Lockstep<i64x8, 2 or 4>` |
 //!
 //! Float packs implement [`FloatPack`]: operators, `mul_add`, `sqrt`, `exp`,
 //! `ln`, `sin`, `cos`, `tanh`, `abs`, `min`, `max`, comparisons, `select`,
@@ -180,7 +181,7 @@ pub use wide;
 ///
 /// # Fields
 ///
-/// - A **free** field is `f32`, `f64`, `i32`, `u32` or an array `[T; K]` of one
+/// - A **free** field is `f32`, `f64`, `i32`, `u32`, `i64` or an array `[T; K]` of one
 ///   of them. Other types are rejected at the field, with the fix.
 /// - `#[space(fixed)]` marks a field shared by every point: any type that is
 ///   `Clone + Sync` (points from [`Space::get`] clone it; packs borrow it).

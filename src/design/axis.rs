@@ -1,5 +1,7 @@
 //! The values one free field takes in a design.
 
+use crate::simd::Scalar;
+
 /// The values of one free field of a design: explicit values, an evenly
 /// spaced grid, a logarithmic grid, or random draws within bounds.
 ///
@@ -33,7 +35,8 @@ enum Kind<T> {
     },
 }
 
-/// A scalar an axis can interpolate: floats, and integers (rounded to nearest).
+/// A scalar an axis can interpolate: every column [`Scalar`]; floats as
+/// they are, integers rounded to nearest.
 pub trait AxisScalar: Copy {
     /// The smallest and largest finite values, as f64.
     const RANGE: (f64, f64);
@@ -48,29 +51,31 @@ pub trait AxisScalar: Copy {
     fn uniform(lo: f64, hi: f64, u: f64) -> Self;
 }
 
-macro_rules! axis_scalars {
-    (float: $($f:ident),*; int: $($i:ident),*) => {
-        $(impl AxisScalar for $f {
-            const RANGE: (f64, f64) = ($f::MIN as f64, $f::MAX as f64);
-            fn from_f64(x: f64) -> Self { x as $f }
-            fn to_f64(self) -> f64 { self as f64 }
-            fn uniform(lo: f64, hi: f64, u: f64) -> Self {
-                let (x, hi) = ((lo + (hi - lo) * u) as $f, hi as $f);
-                if x < hi { x } else { hi.next_down() }
+impl<T: Scalar> AxisScalar for T {
+    const RANGE: (f64, f64) = T::RANGE;
+
+    fn from_f64(x: f64) -> Self {
+        T::from_fill(if T::FLOAT { x } else { x.round() })
+    }
+
+    fn to_f64(self) -> f64 {
+        Scalar::to_f64(self)
+    }
+
+    fn uniform(lo: f64, hi: f64, u: f64) -> Self {
+        if T::FLOAT {
+            let (x, hi) = (T::from_fill(lo + (hi - lo) * u), T::from_fill(hi));
+            if x < hi {
+                x
+            } else {
+                hi.below()
             }
-        })*
-        $(impl AxisScalar for $i {
-            const RANGE: (f64, f64) = ($i::MIN as f64, $i::MAX as f64);
-            fn from_f64(x: f64) -> Self { x.round() as $i }
-            fn to_f64(self) -> f64 { self as f64 }
-            fn uniform(lo: f64, hi: f64, u: f64) -> Self {
-                // Integers of lo..hi: the floor of a draw in [lo, hi), at most hi - 1.
-                ((lo + (hi - lo) * u).floor().min(hi - 1.0)) as $i
-            }
-        })*
-    };
+        } else {
+            // Integers of lo..hi: the floor of a draw in [lo, hi), at most hi - 1.
+            T::from_fill((lo + (hi - lo) * u).floor().min(hi - 1.0))
+        }
+    }
 }
-axis_scalars!(float: f32, f64; int: i32, u32);
 
 impl<T> Axis<T> {
     /// These values, in order.

@@ -107,6 +107,10 @@ pub struct Design<A> {
 }
 
 impl<A: Axes> Design<A> {
+    /// The free fields, in declaration order: the names
+    /// [`groups`](Design::groups) refers to.
+    pub const FIELDS: &'static [&'static str] = A::FIELDS;
+
     /// Every combination of the axes' values, in C order: the last declared
     /// field varies fastest.
     ///

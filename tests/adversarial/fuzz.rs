@@ -23,7 +23,7 @@
 //! `DATASPACE_FUZZ_SCALE=k` multiplies every property's number of cases (a
 //! longer local hunt); the default keeps this module at a few seconds.
 
-use dataspace::io::{read_npy, write_csv, write_npy, Column, IoError, NpyScalar};
+use dataspace::io::{read_npy, write_csv, write_npy, Column, IoError};
 use dataspace::prelude::*;
 use dataspace::shard::{merge_shards, shard_path, shard_range, write_shard};
 use dataspace::{CsvSink, Sink};
@@ -888,7 +888,7 @@ fn dict_shape(header: &str) -> Option<Vec<u64>> {
 }
 
 /// Decodes `data` as values of `T` in the byte order of `descr`.
-fn decode<T: NpyScalar>(descr: &str, data: &[u8]) -> Option<Vec<u64>> {
+fn decode<T: Scalar>(descr: &str, data: &[u8]) -> Option<Vec<u64>> {
     let size = core::mem::size_of::<T>();
     if !data.len().is_multiple_of(size) {
         return None;
@@ -911,7 +911,7 @@ fn decode<T: NpyScalar>(descr: &str, data: &[u8]) -> Option<Vec<u64>> {
 }
 
 /// A value's bits (NaN payloads kept: `.npy` is binary).
-trait Bits: NpyScalar {
+trait Bits: Scalar {
     fn bits(self) -> u64;
     /// numpy's kind and size for the type (`f4`).
     const KIND: &'static str;
