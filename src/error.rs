@@ -430,7 +430,7 @@ pub enum IoError {
         expected: usize,
     },
     /// A table's cells are not of the types its header declares (a
-    /// hand-written [`Table`] that disagrees with itself).
+    /// hand-written [`Table`](crate::io::Table) that disagrees with itself).
     CellType {
         /// The column.
         column: String,
@@ -552,7 +552,6 @@ impl IoError {
     }
 }
 
-
 /// What is wrong with a shard or a set of shard files.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -617,15 +616,53 @@ impl fmt::Display for ShardError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ShardError::NoShards => write!(f, "a sweep needs at least 1 shard, got a count of 0"),
-            ShardError::Index { index, count } => write!(f, "shard {index} of {count} does not exist: indices run from 0 to {}", count.saturating_sub(1)),
-            ShardError::NoFiles => write!(f, "no shard files given: every shard of the set must be present"),
-            ShardError::Name(p0) => write!(f, "{} is not named <stem>.shard-<i>-of-<n>.npy with i < n", p0.display()),
-            ShardError::BadStem(p0) => write!(f, "the stem {} names no file: give one such as results/run", p0.display()),
-            ShardError::Stem { path, found, expected } => write!(f, "{} is a shard of `{found}`, the others of `{expected}`", path.display()),
-            ShardError::Count { path, found, expected } => write!(f, "{} is one of {found} shards, the others of {expected}", path.display()),
+            ShardError::Index { index, count } => write!(
+                f,
+                "shard {index} of {count} does not exist: indices run from 0 to {}",
+                count.saturating_sub(1)
+            ),
+            ShardError::NoFiles => write!(
+                f,
+                "no shard files given: every shard of the set must be present"
+            ),
+            ShardError::Name(p0) => write!(
+                f,
+                "{} is not named <stem>.shard-<i>-of-<n>.npy with i < n",
+                p0.display()
+            ),
+            ShardError::BadStem(p0) => write!(
+                f,
+                "the stem {} names no file: give one such as results/run",
+                p0.display()
+            ),
+            ShardError::Stem {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{} is a shard of `{found}`, the others of `{expected}`",
+                path.display()
+            ),
+            ShardError::Count {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{} is one of {found} shards, the others of {expected}",
+                path.display()
+            ),
             ShardError::Duplicate { index } => write!(f, "shard {index} is present more than once"),
             ShardError::Missing { index } => write!(f, "shard {index} is missing"),
-            ShardError::Length { index, found, expected } => write!(f, "shard {index} holds {found} results, its range has {expected} points"),
+            ShardError::Length {
+                index,
+                found,
+                expected,
+            } => write!(
+                f,
+                "shard {index} holds {found} results, its range has {expected} points"
+            ),
             ShardError::Io(e) => e.fmt(f),
         }
     }

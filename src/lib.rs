@@ -127,12 +127,12 @@ extern crate self as dataspace;
 
 // The layers, each using only those listed before it (checked by
 // `.ci/layers.py`): see ARCHITECTURE.md.
-mod simd;
-mod error;
-mod space;
 mod design;
+mod error;
 pub mod io;
 mod run;
+mod simd;
+mod space;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -142,15 +142,17 @@ pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
 pub use run::{CsvSink, Executor, Output, Progress, Sink};
 pub use simd::{Float, FloatPack, Lockstep, Pack, Packable, Scalar, F32, F64};
-pub use space::{Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space};
+pub use space::{
+    Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space,
+};
 
 /// MPI ranks (cargo feature `mpi`): see [`mpi::MpiExecutor`].
 #[cfg(feature = "mpi")]
 pub use run::mpi;
 
 /// Splitting a sweep over processes: contiguous shards computed from
-/// (index, count) alone ([`shard_range`], [`Space::shard`]), per-shard
-/// result files ([`write_shard`]) and their merge ([`merge_shards`]). Used
+/// (index, count) alone ([`shard_range`](shard::shard_range), [`Space::shard`]), per-shard
+/// result files ([`write_shard`](shard::write_shard)) and their merge ([`merge_shards`](shard::merge_shards)). Used
 /// by job arrays (SLURM arrays, shell loops) and by the MPI executor.
 pub mod shard {
     pub use crate::error::ShardError;
@@ -211,11 +213,11 @@ pub use dataspace_macros::DataSpace;
 /// Everything a sweep needs in scope: the derive, the traits, the options,
 /// and `wide`'s pack types.
 pub mod prelude {
+    pub use crate::io::FromRecords;
     pub use crate::{
         CollectOptions, DataSpace, Executor, Float, FloatPack, Lanes, Lockstep, Pack, Packable,
         PackedSpace, Scalar, Space, F32, F64,
     };
-    pub use crate::io::FromRecords;
     pub use wide::{
         f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, i64x2, i64x4, i64x8,
         u32x16, u32x4, u32x8,

@@ -218,10 +218,19 @@ mod tests {
         let nan = f64::NAN;
         assert_eq!(plan_load::<8>(0, 20, 20, nan), Load::Full { valid: 8 });
         assert_eq!(plan_load::<8>(16, 20, 20, nan), Load::Full { valid: 4 });
-        assert_eq!(plan_load::<8>(16, 20, 20, 0.0), Load::Tail { end: 20, valid: 4 });
-        assert_eq!(plan_load::<8>(8, 12, 20, nan), Load::Tail { end: 12, valid: 4 });
+        assert_eq!(
+            plan_load::<8>(16, 20, 20, 0.0),
+            Load::Tail { end: 20, valid: 4 }
+        );
+        assert_eq!(
+            plan_load::<8>(8, 12, 20, nan),
+            Load::Tail { end: 12, valid: 4 }
+        );
         assert_eq!(plan_load::<8>(8, 100, 12, nan), Load::Full { valid: 4 });
-        assert_eq!(plan_load::<8>(3, 20, 20, nan), Load::Tail { end: 20, valid: 8 });
+        assert_eq!(
+            plan_load::<8>(3, 20, 20, nan),
+            Load::Tail { end: 20, valid: 8 }
+        );
         assert_eq!(plan_load::<8>(24, 30, 20, nan), Load::Past);
         assert_eq!(plan_load::<8>(usize::MAX, usize::MAX, 20, nan), Load::Past);
         assert_eq!(plan_load::<8>(0, 0, 0, nan), Load::Past);
@@ -235,6 +244,8 @@ mod tests {
     }
 
     #[test]
+    // The borrows are the autoref specialisation that generated code relies on.
+    #[allow(clippy::needless_borrow)]
     fn debug_field_shows_debug_values_and_the_type_name_of_others() {
         struct Opaque;
         let shown = format!("{:?}", (&DebugField(&vec![1, 2])).dataspace_debug());

@@ -42,7 +42,12 @@ where
     f64: Packable<V>,
 {
     let expected = seeds(space.len());
-    let layout = space.collect_with::<V>(CollectOptions { n_pmap: 3, fill: -1.0 }).unwrap();
+    let layout = space
+        .collect_with::<V>(CollectOptions {
+            n_pmap: 3,
+            fill: -1.0,
+        })
+        .unwrap();
     let mut read = Vec::new();
     for lanes in &layout {
         let lanes_of_seed = lanes.seed.to_array();
@@ -84,7 +89,15 @@ fn the_executor_returns_i64_results_in_point_order() {
     let wide = Executor::parallel()
         .run::<32, _, _, _>(&space, |p: SeededLanes<32>| p.pair)
         .unwrap();
-    assert_eq!(wide, space.columns().seed.iter().map(|&s| [s, s.wrapping_mul(3)]).collect::<Vec<_>>());
+    assert_eq!(
+        wide,
+        space
+            .columns()
+            .seed
+            .iter()
+            .map(|&s| [s, s.wrapping_mul(3)])
+            .collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -95,14 +108,24 @@ fn i64_columns_round_trip_through_csv_and_npy_exactly() {
     let back = SeededSpace::read_csv(&text[..], SeededFixed {}).unwrap();
     assert_eq!(back.columns().seed, space.columns().seed);
     assert_eq!(back.columns().pair[1], space.columns().pair[1]);
-    assert!(SeededSpace::read_csv(&b"seed,pair[0],pair[1],x\n9223372036854775808,0,0,0\n"[..], SeededFixed {}).is_err());
+    assert!(SeededSpace::read_csv(
+        &b"seed,pair[0],pair[1],x\n9223372036854775808,0,0,0\n"[..],
+        SeededFixed {}
+    )
+    .is_err());
 
     let dir = std::env::temp_dir().join(format!("dataspace-i64-{}", std::process::id()));
     let results: Vec<i64> = vec![i64::MIN, -1, 0, 1, i64::MAX, 5, 6, 7, 8];
     write_npy(&dir, &[&space, &Column::new("out", &results)]).unwrap();
-    assert_eq!(read_npy::<i64>(&dir.join("seed.npy")).unwrap(), space.columns().seed);
+    assert_eq!(
+        read_npy::<i64>(&dir.join("seed.npy")).unwrap(),
+        space.columns().seed
+    );
     assert_eq!(read_npy::<i64>(&dir.join("out.npy")).unwrap(), results);
-    assert!(read_npy::<i32>(&dir.join("out.npy")).is_err(), "an <i8 file is not i32");
+    assert!(
+        read_npy::<i32>(&dir.join("out.npy")).is_err(),
+        "an <i8 file is not i32"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -116,12 +139,20 @@ fn designs_sweep_i64_axes() {
     .unwrap();
     assert_eq!(grid.len(), 6);
     assert_eq!(grid.get(5).unwrap().seed, i64::MAX);
-    assert_eq!(grid.to_space().unwrap().columns().seed, &[i64::MIN, i64::MIN, 0, 0, i64::MAX, i64::MAX]);
-    let draws = SeededDesign::random(1000, Sampler::Uniform, 3, SeededAxes {
-        seed: Axis::uniform(-5, 5),
-        pair: Axis::value([0, 0]),
-        x: Axis::value(1.0),
-    })
+    assert_eq!(
+        grid.to_space().unwrap().columns().seed,
+        &[i64::MIN, i64::MIN, 0, 0, i64::MAX, i64::MAX]
+    );
+    let draws = SeededDesign::random(
+        1000,
+        Sampler::Uniform,
+        3,
+        SeededAxes {
+            seed: Axis::uniform(-5, 5),
+            pair: Axis::value([0, 0]),
+            x: Axis::value(1.0),
+        },
+    )
     .unwrap();
     assert!(draws.iter().all(|p| (-5..5).contains(&p.seed)));
     assert!(draws.iter().any(|p| p.seed == -5) && draws.iter().any(|p| p.seed == 4));

@@ -87,7 +87,7 @@ fn columns_may_come_in_any_order() {
 fn every_read_error_names_its_line_and_column() {
     let header = "eta,delta,r0[0],r0[1],seed,k\n";
     let row = "1,2,3,4,5,6\n";
-    let err = |text: &str| read(text).err().expect("an error").to_string();
+    let err = |text: &str| read(text).expect_err("an error").to_string();
     assert_eq!(
         err("eta,delta,r0[0],seed,k\n1,2,3,5,6\n"),
         "the header has no column `r0[1]`"

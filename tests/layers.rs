@@ -27,7 +27,12 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 /// The layer a file of `src/` belongs to: its top-level module.
 fn layer_of(src: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(src).unwrap();
-    let first = relative.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = relative
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_owned()
 }
 
@@ -92,7 +97,9 @@ fn every_layer_uses_only_the_layers_below_it() {
                 | "F64" => "simd",
                 "Axis" | "Axes" | "Design" | "Sampler" | "AxesLanes" => "design",
                 "Executor" | "Output" | "Progress" | "Sink" | "CsvSink" | "mpi" => "run",
-                "ShapeError" | "LayoutError" | "ExecError" | "DesignError" | "RangeError" => "error",
+                "ShapeError" | "LayoutError" | "ExecError" | "DesignError" | "RangeError" => {
+                    "error"
+                }
                 "shard" => "run", // the facade module in lib.rs re-exports io and space items
                 other => other,
             };
@@ -110,7 +117,10 @@ fn every_layer_uses_only_the_layers_below_it() {
             }
         }
     }
-    assert!(checked > 30, "the scan found only {checked} paths: is it reading src/?");
+    assert!(
+        checked > 30,
+        "the scan found only {checked} paths: is it reading src/?"
+    );
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
 

@@ -123,9 +123,7 @@ fn every_mismatching_free_field_is_named_in_a_shape_error() {
     for (field, found, break_it) in cases {
         let mut cols = columns(3);
         break_it(&mut cols);
-        let error = MprSpace::new(cols)
-            .err()
-            .expect("mismatched lengths are an error");
+        let error = MprSpace::new(cols).expect_err("mismatched lengths are an error");
         assert_eq!(
             error,
             ShapeError::LengthMismatch {

@@ -17,11 +17,9 @@ pub fn axis_pack<T: Packable<V>, const V: usize>(
 ) -> T::Pack {
     let located = plan.locate_lanes::<V>(f, start);
     let fill = T::from_fill(fill);
-    <T::Pack as Pack<V>>::from_array(core::array::from_fn(|k| {
-        match located.get(k) {
-            Some(&(index, u)) if is_real(start, k, end) => axis.at(index, u),
-            _ => fill,
-        }
+    <T::Pack as Pack<V>>::from_array(core::array::from_fn(|k| match located.get(k) {
+        Some(&(index, u)) if is_real(start, k, end) => axis.at(index, u),
+        _ => fill,
     }))
 }
 
@@ -43,7 +41,11 @@ pub fn axis_packs<T: Packable<V>, const V: usize, const K: usize>(
     });
     core::array::from_fn(|e| {
         <T::Pack as Pack<V>>::from_array(core::array::from_fn(|k| {
-            values.get(k).and_then(|v| v.get(e)).copied().unwrap_or(fill)
+            values
+                .get(k)
+                .and_then(|v| v.get(e))
+                .copied()
+                .unwrap_or(fill)
         }))
     })
 }

@@ -141,12 +141,13 @@ fn header_order(header: &csv::StringRecord, names: &[String]) -> Result<Vec<usiz
     }
     let mut order = Vec::with_capacity(names.len());
     for name in names {
-        let position = trimmed
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| IoError::MissingColumn {
-                column: name.clone(),
-            })?;
+        let position =
+            trimmed
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| IoError::MissingColumn {
+                    column: name.clone(),
+                })?;
         order.push(position);
     }
     if let Some((position, column)) = trimmed.iter().enumerate().find(|(p, _)| !order.contains(p)) {

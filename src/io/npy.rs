@@ -98,7 +98,7 @@ impl Writer {
 /// and some old), and a process killed while writing leaves its temporaries.
 ///
 /// # Errors
-/// As [`write_csv`]; [`IoError::NotADirectory`] if `dir` is a file;
+/// As [`write_csv`](crate::io::write_csv); [`IoError::NotADirectory`] if `dir` is a file;
 /// [`IoError::File`] naming the file that could not be written.
 pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
     let rows = check_rows(tables)?;
@@ -228,7 +228,6 @@ pub(crate) fn write_npy_file<T: Scalar>(path: &Path, values: &[T]) -> Result<(),
 pub fn read_npy<T: Scalar>(path: &Path) -> Result<Vec<T>, IoError> {
     read(path)
 }
-
 
 /// What a header says: the element type string, and the shape.
 struct Header {

@@ -79,8 +79,6 @@ impl<T: Cells> Table for Column<'_, T> {
     }
 }
 
-
-
 /// Checks that `names` can be written side by side: each non-empty, a valid
 /// file name and one header cell on one line, and no two alike.
 pub(crate) fn check_names(names: &[String]) -> Result<(), IoError> {
@@ -128,5 +126,3 @@ pub(crate) fn check_rows(tables: &[&dyn Table]) -> Result<usize, IoError> {
     }
     Ok(rows)
 }
-
-

@@ -1,14 +1,14 @@
 //! Runs a kernel over every point of a space: packs on SIMD lanes, blocks on
 //! rayon threads, results back in point order.
 
-use crate::space::{Block, CollectOptions, Slice};
-use crate::error::ExecError;
-use crate::io::Record;
 use super::output::Output;
 use super::progress::{Progress, Reporter};
-use crate::space::{Lanes, PackedSpace, Space};
 use super::sink::Sink;
 use super::window::{windows, write_empty};
+use crate::error::ExecError;
+use crate::io::Record;
+use crate::space::{Block, CollectOptions, Slice};
+use crate::space::{Lanes, PackedSpace, Space};
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -7,15 +7,15 @@
 //! reduction, whether any rank failed, so a failure ends the run on every
 //! rank with the same error: never a hang, never a partial result.
 
-use crate::error::ExecError;
 use super::executor::Executor;
-use super::progress::Reporter;
-use super::window::{windows, write_empty};
-use crate::io::{Record, Table};
 use super::output::Output;
-use crate::space::{shard_range, Slice};
-use crate::space::PackedSpace;
+use super::progress::Reporter;
 use super::sink::Sink;
+use super::window::{windows, write_empty};
+use crate::error::ExecError;
+use crate::io::{Record, Table};
+use crate::space::PackedSpace;
+use crate::space::{shard_range, Slice};
 use ::mpi::collective::SystemOperation;
 use ::mpi::datatype::{Equivalence, PartitionMut};
 use ::mpi::topology::SimpleCommunicator;

@@ -67,9 +67,7 @@ impl<P: Pack<V>, const V: usize, const K: usize> Output<V> for [P; K] {
     #[inline]
     fn push(self, block: &mut Self::Block, valid: usize) {
         let lanes = self.map(Pack::<V>::to_array);
-        for lane in 0..valid.min(V) {
-            block.push(core::array::from_fn(|k| lanes[k][lane]));
-        }
+        block.extend((0..valid.min(V)).map(|lane| core::array::from_fn(|k| lanes[k][lane])));
     }
     fn finish(blocks: Vec<Self::Block>, len: usize) -> Self::Result {
         concat(blocks, len)

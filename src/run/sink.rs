@@ -24,6 +24,18 @@ pub trait Sink<T> {
     fn write(&mut self, inputs: &dyn Table, outputs: &T) -> Result<(), IoError>;
 }
 
+/// Opens (creating) a sink's file to read and write, emptied if `truncate`.
+/// Read too: a resume reads its header back.
+fn open_file(path: &Path, truncate: bool) -> Result<File, IoError> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(truncate)
+        .open(path)
+        .map_err(|e| IoError::file(if truncate { "create" } else { "open" }, path, e))
+}
+
 /// How much of a file's first line errors quote.
 const QUOTED_BYTES: usize = 200;
 
@@ -89,14 +101,7 @@ impl CsvSink {
     pub fn create(path: impl AsRef<Path>, output: &str) -> Result<Self, IoError> {
         check_names(&[output.to_owned()])?;
         let path = path.as_ref().to_path_buf();
-        // Read too: a later resume of the same sink reads its header back.
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)
-            .map_err(|e| IoError::file("create", &path, e))?;
+        let file = open_file(&path, true)?;
         Ok(CsvSink {
             path,
             file,
@@ -117,13 +122,7 @@ impl CsvSink {
     pub fn open(path: impl AsRef<Path>, output: &str) -> Result<Self, IoError> {
         check_names(&[output.to_owned()])?;
         let path = path.as_ref().to_path_buf();
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| IoError::file("open", &path, e))?;
+        let file = open_file(&path, false)?;
         let metadata = file
             .metadata()
             .map_err(|e| IoError::file("read", &path, e))?;

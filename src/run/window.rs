@@ -47,6 +47,8 @@ mod tests {
         assert_eq!(windows(5, 10, 4).collect::<Vec<_>>(), [5..9, 9..10]);
         assert_eq!(windows(10, 10, 4).count(), 0);
         assert_eq!(windows(0, 3, 0).collect::<Vec<_>>(), [0..1, 1..2, 2..3]);
-        assert_eq!(windows(usize::MAX - 1, usize::MAX, usize::MAX).collect::<Vec<_>>(), [usize::MAX - 1..usize::MAX]);
+        let last: Vec<_> = windows(usize::MAX - 1, usize::MAX, usize::MAX).collect();
+        assert_eq!(last.len(), 1);
+        assert_eq!(last[0], usize::MAX - 1..usize::MAX);
     }
 }

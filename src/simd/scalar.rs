@@ -432,7 +432,10 @@ mod tests {
     fn the_table_describes_every_scalar() {
         let names: Vec<&str> = Dtype::ALL.iter().map(|d| d.name()).collect();
         assert_eq!(names, ["f32", "f64", "i32", "u32", "i64"]);
-        assert_eq!(Dtype::ALL.iter().map(|d| d.npy()).collect::<Vec<_>>(), ["<f4", "<f8", "<i4", "<u4", "<i8"]);
+        assert_eq!(
+            Dtype::ALL.iter().map(|d| d.npy()).collect::<Vec<_>>(),
+            ["<f4", "<f8", "<i4", "<u4", "<i8"]
+        );
         assert_eq!(i64::DTYPE.size(), 8);
         assert_eq!(MAX_LANES, 64);
         assert_eq!(i64::parse_cell(" -9223372036854775808 "), Some(i64::MIN));

@@ -4,8 +4,8 @@
 //! numbers; a pack is loaded from the columns when it is read, and only packs
 //! that reach past N are built lane by lane (with the fill value).
 
-use crate::error::LayoutError;
 use super::PackedSpace;
+use crate::error::LayoutError;
 use core::iter::FusedIterator;
 use core::ops::Range;
 use rayon::prelude::*;
@@ -285,7 +285,9 @@ impl<S, const V: usize> Clone for Packs<'_, S, V> {
 
 impl<S, const V: usize> core::fmt::Debug for Packs<'_, S, V> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Packs").field("indices", &self.indices).finish()
+        f.debug_struct("Packs")
+            .field("indices", &self.indices)
+            .finish()
     }
 }
 
