@@ -4,7 +4,7 @@
 //! from the one invocation of `scalar_table!` at the bottom of this file.
 //!
 //! Adding a scalar is a row there (and its name in the derive's list of
-//! column types, `macros/src/model.rs`); adding a lane count is an entry in
+//! column types, `SCALARS` in `macros/src/ast.rs`); adding a lane count is an entry in
 //! a row. Everything above this module is generic over [`Scalar`] and
 //! [`Pack`].
 
