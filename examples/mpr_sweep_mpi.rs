@@ -9,7 +9,8 @@
 //! Options (used by the tests): `--points N --steps T` (N seeded points of T
 //! steps; the default is W1 on the peers' inputs in `tests/data`), `--expect-ranks R`
 //! (fail unless the job has R ranks: a binary launched by another MPI's
-//! `mpirun` runs as R one-rank jobs), `--out FILE` (rank 0 writes the
+//! `mpirun` runs as R one-rank jobs), `--threads-by-rank` (rank r runs r + 1
+//! threads), `--out FILE` (rank 0 writes the
 //! results as raw little-endian f32), `--csv FILE` (stream inputs and results
 //! to a CSV file through rank 0), `--panic-at I` (the kernel panics on the
 //! pack holding point I), `--runs K` (time K runs), `--gather-bench N` (time
@@ -45,7 +46,16 @@ fn fail(rank: usize, error: &dataspace::ExecError) -> ! {
 
 fn main() {
     let universe = mpi::initialize().expect("MPI initialises once");
-    let executor = MpiExecutor::new(universe.world(), Executor::parallel());
+    let world = universe.world();
+    // `--threads-by-rank`: rank r runs r + 1 threads (so ranks default to
+    // different block counts, as on mixed nodes).
+    let local = match std::env::args().any(|a| a == "--threads-by-rank") {
+        true => Executor::parallel()
+            .threads(world.rank() as usize + 1)
+            .expect("a pool of rank + 1 threads"),
+        false => Executor::parallel(),
+    };
+    let executor = MpiExecutor::new(world, local);
     let (rank, size) = (executor.rank(), executor.size());
     if let Some(expected) = arg("--expect-ranks").and_then(|r| r.parse::<usize>().ok()) {
         if size != expected {

@@ -489,11 +489,15 @@ pub enum IoError {
         /// What is wrong.
         message: String,
     },
+    /// The columns read do not make a space (a `FromRecords` impl whose
+    /// `push` left the free columns of different lengths).
+    Shape(ShapeError),
 }
 
 impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            IoError::Shape(e) => write!(f, "the columns read make no space: {e}"),
             IoError::File { action, path, source } => write!(f, "cannot {action} {}: {source}", path.display()),
             IoError::Stream { role, source } => write!(f, "the {role} failed: {source}"),
             IoError::Csv { line, message } => write!(f, "line {line}: {message}"),
@@ -519,6 +523,7 @@ impl std::error::Error for IoError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             IoError::File { source, .. } | IoError::Stream { source, .. } => Some(source),
+            IoError::Shape(e) => Some(e),
             _ => None,
         }
     }

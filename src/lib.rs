@@ -125,8 +125,8 @@
 
 extern crate self as dataspace;
 
-// The layers, each using only those listed before it (checked by
-// `.ci/layers.py`): see ARCHITECTURE.md.
+// The layers, bottom to top: simd, error, space, design, io, run; each uses
+// only those below it (`tests/layers.rs` checks). See ARCHITECTURE.md.
 mod design;
 mod error;
 pub mod io;
@@ -140,6 +140,7 @@ pub mod __private;
 
 pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
+pub use io::FromRecords;
 pub use run::{CsvSink, Executor, Output, Progress, Sink};
 pub use simd::{Float, FloatPack, Lockstep, Pack, Packable, Scalar, F32, F64};
 pub use space::{

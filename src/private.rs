@@ -12,6 +12,15 @@ use crate::design::Axis;
 use crate::error::{DesignError, ShapeError};
 use crate::simd::{Pack, Packable, Scalar, MAX_LANES};
 
+/// `XSpace::new` without the length check, for generated code whose columns
+/// hold `len` values each by construction (`Columns::new` still asserts it).
+pub trait FromChecked: Sized {
+    /// `XColumns`.
+    type Columns;
+    /// The space of `columns`, each free column holding `len` values.
+    fn from_checked(len: usize, columns: Self::Columns) -> Self;
+}
+
 /// How a stored space loads the pack at `start`: decided here once, so
 /// that the generated `load_until` only builds the lanes of each case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

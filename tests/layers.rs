@@ -5,6 +5,9 @@
 //! to a higher layer, such as an error naming the `Executor` that returns
 //! it, is no dependency).
 //!
+//! Also: the trees drawn in ARCHITECTURE.md name exactly the files of
+//! `src/` and `macros/src/`.
+//!
 //! Run alone: `cargo test --test layers`.
 
 use std::path::Path;
@@ -130,4 +133,75 @@ fn the_scan_sees_paths_and_groups() {
     let names: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
     assert_eq!(names, ["simd", "error", "io", "Space"]);
     assert_eq!(found[3].1, 3);
+}
+
+/// The files a tree drawing in ARCHITECTURE.md names under `root` (the
+/// block that starts with a line `<crate> (<root>)`), as paths.
+fn drawn_files(architecture: &str, root: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut dirs: Vec<String> = Vec::new();
+    let mut inside = false;
+    for line in architecture.lines() {
+        if line.ends_with(&format!("({root})")) {
+            inside = true;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if line.trim().is_empty() || line.starts_with("```") {
+            break;
+        }
+        // Four columns of drawing per level, then the name.
+        let chars: Vec<char> = line.chars().collect();
+        let Some(at) = chars.iter().position(|c| c.is_alphanumeric() || *c == '_') else {
+            continue;
+        };
+        let depth = at / 4 - 1;
+        let name: String = chars[at..]
+            .iter()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        dirs.truncate(depth);
+        if let Some(dir) = name.strip_suffix('/') {
+            dirs.push(dir.to_owned());
+        } else {
+            let mut path = dirs.join("/");
+            if !path.is_empty() {
+                path.push('/');
+            }
+            files.push(path + &name);
+        }
+    }
+    files.sort();
+    files
+}
+
+fn files_under(root: &Path) -> Vec<String> {
+    let mut paths = Vec::new();
+    sources(root, &mut paths);
+    let mut files: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_trees_in_architecture_md_match_the_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let architecture = std::fs::read_to_string(dir.join("ARCHITECTURE.md")).unwrap();
+    for root in ["src/", "macros/src/"] {
+        assert_eq!(
+            drawn_files(&architecture, root),
+            files_under(&dir.join(root)),
+            "ARCHITECTURE.md's tree of {root} against the files"
+        );
+    }
 }

@@ -171,3 +171,39 @@ fn the_csv_written_through_rank_0_equals_a_single_process_file() {
     assert_eq!(std::fs::read(&file).unwrap(), expected);
     std::fs::remove_file(&file).unwrap();
 }
+
+/// Ranks with different thread counts (so different default block counts,
+/// and so different window sizes of their own) still cut the run into the
+/// same windows: rank 0's. 60,000 points are two windows for a one-thread
+/// rank and one for the others; before the window was shared, this hung.
+#[test]
+fn ranks_with_different_thread_counts_stream_the_same_windows() {
+    let (n, steps) = (60_000, 20);
+    let file = temp("threads-by-rank.csv");
+    let _ = std::fs::remove_file(&file);
+    let run = mpirun(
+        3,
+        &[
+            "--points",
+            &n.to_string(),
+            "--steps",
+            &steps.to_string(),
+            "--threads-by-rank",
+            "--csv",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let space = w1_space(n, 7, steps);
+    let results = Executor::parallel()
+        .run::<64, _, _, _>(&space, w1_kernel::<64>)
+        .unwrap();
+    let mut expected = Vec::new();
+    write_csv(&mut expected, &[&space, &Column::new("mean_r", &results)]).unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    std::fs::remove_file(&file).unwrap();
+}

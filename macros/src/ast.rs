@@ -136,6 +136,11 @@ impl<'a> Column<'a> {
     }
 }
 
+/// Whether a column can hold `ty`: a column scalar or an array of one.
+pub fn is_column_type(ty: &Type) -> bool {
+    Column::from_type(ty).is_some()
+}
+
 fn scalar_ident(ty: &Type) -> Option<&Ident> {
     match ty {
         Type::Group(group) => scalar_ident(&group.elem),

@@ -68,7 +68,9 @@ impl<'a> Stub<'a> {
                         Some(StubField {
                             ident: field.ident.as_ref()?,
                             ty: &field.ty,
-                            fixed: is_fixed(&field.attrs),
+                            // A field no column can hold is stubbed as fixed:
+                            // the user meant it to be, or is told to make it so.
+                            fixed: is_fixed(&field.attrs) || !crate::ast::is_column_type(&field.ty),
                         })
                     })
                     .collect(),

@@ -91,11 +91,6 @@ pub fn valid() -> Ident {
     hidden("valid")
 }
 
-/// `XSpace`'s constructor without the length check.
-pub fn from_checked() -> Ident {
-    hidden("from_checked")
-}
-
 /// The type parameter of `FromRecords::push`, the reader's fields (no user
 /// type can be shadowed by it: it starts with the reserved prefix).
 pub fn fields_param() -> Ident {

@@ -8,12 +8,12 @@ use crate::simd::Scalar;
 /// Grid axes have a length; a product design (`XDesign::product`) combines
 /// their lengths. Random axes ([`Axis::uniform`]) have none: they belong in
 /// random designs, where every point draws its own value.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Axis<T> {
     kind: Kind<T>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Kind<T> {
     Values(Vec<T>),
     /// `n` values from `lo` to `hi` (both included), mapped through `map`.
@@ -33,6 +33,32 @@ enum Kind<T> {
         draw: fn(f64, f64, f64) -> T,
         range: (f64, f64),
     },
+}
+
+/// As it was made: `Values([1, 2])`, `Linspace { lo, hi, n }`,
+/// `Logspace { lo_exp, hi_exp, n }`, `Uniform { lo, hi }` (ends as `f64`).
+impl<T: core::fmt::Debug> core::fmt::Debug for Axis<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.kind {
+            Kind::Values(values) => f.debug_tuple("Values").field(values).finish(),
+            Kind::Grid { lo, hi, n, log, .. } => {
+                let (name, lo_name, hi_name) = match log {
+                    true => ("Logspace", "lo_exp", "hi_exp"),
+                    false => ("Linspace", "lo", "hi"),
+                };
+                f.debug_struct(name)
+                    .field(lo_name, lo)
+                    .field(hi_name, hi)
+                    .field("n", n)
+                    .finish()
+            }
+            Kind::Uniform { lo, hi, .. } => f
+                .debug_struct("Uniform")
+                .field("lo", lo)
+                .field("hi", hi)
+                .finish(),
+        }
+    }
 }
 
 /// A scalar an axis can interpolate: every column [`Scalar`]; floats as
@@ -260,6 +286,23 @@ impl<T: AxisScalar> Axis<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axes_print_as_they_were_made() {
+        assert_eq!(format!("{:?}", Axis::values([1, 2])), "Values([1, 2])");
+        assert_eq!(
+            format!("{:?}", Axis::<f32>::linspace(0.0, 1.0, 3)),
+            "Linspace { lo: 0.0, hi: 1.0, n: 3 }"
+        );
+        assert_eq!(
+            format!("{:?}", Axis::<f64>::logspace(-1.0, 2.0, 4)),
+            "Logspace { lo_exp: -1.0, hi_exp: 2.0, n: 4 }"
+        );
+        assert_eq!(
+            format!("{:?}", Axis::uniform(-5i64, 5)),
+            "Uniform { lo: -5.0, hi: 5.0 }"
+        );
+    }
 
     #[test]
     fn linspace_matches_numpy_and_ends_exactly_at_hi() {

@@ -32,7 +32,7 @@ pub(crate) fn header_line(names: &[String]) -> Result<Vec<u8>, IoError> {
     csv.write_record(names)
         .map_err(|e| csv_error(e, "writer"))?;
     csv.into_inner()
-        .map_err(|e| IoError::writer(std::io::Error::other(e.to_string())))
+        .map_err(|e| IoError::writer(e.into_error()))
 }
 
 fn write_csv_lines<W: Write>(
@@ -122,37 +122,37 @@ where
     }
     // Every column got one value per record, or the read failed: the
     // lengths agree.
-    S::from_columns(columns).map_err(|e| IoError::Csv {
-        line: 0,
-        message: e.to_string(),
-    })
+    S::from_columns(columns).map_err(IoError::Shape)
 }
 
 /// The header position of each column in `names`, after checking that the
 /// header has each exactly once and nothing else.
 fn header_order(header: &csv::StringRecord, names: &[String]) -> Result<Vec<usize>, IoError> {
-    let trimmed: Vec<&str> = header.iter().map(str::trim).collect();
-    for (position, name) in trimmed.iter().enumerate() {
-        if trimmed.iter().take(position).any(|earlier| earlier == name) {
+    // Hashed, so that a hostile header of many cells costs linear time.
+    let mut positions = std::collections::HashMap::with_capacity(header.len());
+    for (position, name) in header.iter().map(str::trim).enumerate() {
+        if positions.insert(name, position).is_some() {
             return Err(IoError::DuplicateColumn {
-                column: (*name).to_owned(),
+                column: name.to_owned(),
             });
         }
     }
+    let mut used = vec![false; header.len()];
     let mut order = Vec::with_capacity(names.len());
     for name in names {
-        let position =
-            trimmed
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| IoError::MissingColumn {
-                    column: name.clone(),
-                })?;
+        let &position = positions
+            .get(name.as_str())
+            .ok_or_else(|| IoError::MissingColumn {
+                column: name.clone(),
+            })?;
+        if let Some(used) = used.get_mut(position) {
+            *used = true;
+        }
         order.push(position);
     }
-    if let Some((position, column)) = trimmed.iter().enumerate().find(|(p, _)| !order.contains(p)) {
+    if let Some(position) = used.iter().position(|&used| !used) {
         return Err(IoError::UnknownColumn {
-            column: (*column).to_owned(),
+            column: header.get(position).unwrap_or_default().trim().to_owned(),
             position: position + 1,
         });
     }

@@ -29,7 +29,7 @@ pub use ::mpi;
 /// Every rank calls the same methods with the same space (for designs: the
 /// same axes; no rank materialises another rank's points); rank 0 gets the
 /// results. The kernel API is [`Executor::run`]'s; results must be one
-/// scalar per point (`Vec<f32>`, `Vec<f64>`, `Vec<i32>` or `Vec<u32>`).
+/// scalar per point (`Vec<T>` of any column `Scalar`).
 pub struct MpiExecutor {
     world: SimpleCommunicator,
     local: Executor,
@@ -116,12 +116,18 @@ impl MpiExecutor {
             .all_reduce_into(&my_failure, &mut first_failure, SystemOperation::min());
         if first_failure != u64::MAX {
             let point = first_failure as usize;
-            let failing = (0..size)
-                .find(|&r| {
-                    let shard = rank_range(len, V, r, size);
-                    (range.start + shard.start..range.start + shard.end).contains(&point)
-                })
-                .unwrap_or(rank);
+            // The failing rank: the lowest whose failure is that point (a
+            // second all-reduce, so that every rank names the same one, also
+            // when ranks with empty shards fail at the same offset).
+            let mine = if my_failure == first_failure {
+                rank as u64
+            } else {
+                u64::MAX
+            };
+            let mut failing = u64::MAX;
+            self.world
+                .all_reduce_into(&mine, &mut failing, SystemOperation::min());
+            let failing = usize::try_from(failing).unwrap_or(rank);
             let message = match local {
                 Err(ExecError::KernelPanicked { message, .. }) if failing == rank => message,
                 Err(error) if failing == rank => error.to_string(),
@@ -232,15 +238,22 @@ impl MpiExecutor {
         if let Some(sink) = sink.as_deref_mut() {
             resumed = sink.resume(&Table::header(space), len);
         }
-        let mut start = resumed.as_ref().map_or(u64::MAX, |&n| n as u64);
-        self.world.process_at_rank(0).broadcast_into(&mut start);
+        // Rank 0's window too: ranks with other thread counts (and so other
+        // default block counts) must still cut the run into the same windows.
+        let window = self.local.window_points::<V>().saturating_mul(self.size());
+        let mut plan = [
+            resumed.as_ref().map_or(u64::MAX, |&n| n as u64),
+            window as u64,
+        ];
+        self.world.process_at_rank(0).broadcast_into(&mut plan[..]);
         if let Err(error) = resumed {
             return Err(ExecError::Sink(error));
         }
+        let [start, window] = plan;
         if start == u64::MAX {
             return Err(sink_failed_on_root());
         }
-        let window = self.local.window_points::<V>().saturating_mul(self.size());
+        let window = usize::try_from(window).unwrap_or(usize::MAX);
         // Rank 0 reports the run's progress as windows are written.
         let progress = if self.rank() == 0 {
             self.local.progress.clone()

@@ -286,6 +286,10 @@ macro_rules! scalar_table {
             scalar_table!(@arithmetic $kind $t: $($pack),+);
         )+
 
+        /// Each scalar's lane counts, in the order of the table.
+        #[cfg(test)]
+        pub(crate) const LANES: &[(&str, &[usize])] = &[$((stringify!($t), &[$($v,)+ $($lv,)+]),)+];
+
         /// The widest pack of any scalar, in lanes.
         pub const MAX_LANES: usize = {
             let lanes = [$($($v,)+ $($lv,)+)+];
@@ -367,6 +371,12 @@ mod table {
 
 pub use table::{Dtype, Value, MAX_LANES};
 
+/// The lane counts `Packable`'s diagnostic note lists (a literal: attributes
+/// take no macros), checked against the table by a test.
+#[cfg(test)]
+const LANE_NOTE: &str =
+    "supported lane counts: f32, i32, u32: 4, 8, 16, 32, 64; f64: 2, 4, 8, 16, 32; i64: 2, 4, 8, 16, 32";
+
 impl fmt::Display for Dtype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -426,6 +436,34 @@ mod tests {
         assert_eq!(i32::from_fill(1e20), i32::MAX);
         assert_eq!(i64::from_fill(1e20), 100_000_000_000_000_000_000f64 as i64);
         assert_eq!(f32::from_fill(f64::INFINITY), f32::INFINITY);
+    }
+
+    #[test]
+    fn the_diagnostic_note_lists_the_lane_counts_of_the_table() {
+        let source = include_str!("scalar.rs");
+        assert!(
+            source.contains(&format!("note = \"{LANE_NOTE}\"")),
+            "Packable's note is LANE_NOTE"
+        );
+        let mut listed: Vec<(String, Vec<usize>)> = Vec::new();
+        for group in LANE_NOTE
+            .trim_start_matches("supported lane counts: ")
+            .split("; ")
+        {
+            let (names, counts) = group.split_once(": ").unwrap();
+            let counts: Vec<usize> = counts.split(", ").map(|c| c.parse().unwrap()).collect();
+            listed.extend(names.split(", ").map(|n| (n.to_owned(), counts.clone())));
+        }
+        listed.sort();
+        let mut table: Vec<(String, Vec<usize>)> = table::LANES
+            .iter()
+            .map(|(n, c)| ((*n).to_owned(), c.to_vec()))
+            .collect();
+        table.sort();
+        assert_eq!(
+            listed, table,
+            "update the note of Packable (and LANE_NOTE) to the table"
+        );
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn column_value(field: &Field) -> TokenStream {
 fn axes_impl(model: &Model) -> TokenStream {
     let names = &model.names;
     let (point, axes, space, columns) = (&names.point, &names.axes, &names.space, &names.columns);
-    let (private, from_checked) = (private(), names::from_checked());
+    let private = private();
     let field_names = model.free().map(|(field, _)| &field.name);
     let checks = model.free().map(|(field, _)| {
         let (ident, name) = (field.ident, &field.name);
@@ -113,7 +113,7 @@ fn axes_impl(model: &Model) -> TokenStream {
             fn to_space(&self, plan: &#private::Plan) -> #private::Result<#space, ::dataspace::DesignError> {
                 let columns = #columns { #(#idents2: #column_values,)* };
                 // Every column holds `plan.len()` values: no length to check.
-                #private::Ok(#space::#from_checked(plan.len(), columns))
+                #private::Ok(<#space as #private::FromChecked>::from_checked(plan.len(), columns))
             }
         }
     }

@@ -107,7 +107,7 @@ fn space_literal(model: &Model, source: &TokenStream) -> TokenStream {
 fn constructors(model: &Model) -> TokenStream {
     let names = &model.names;
     let (space, columns, arrays, n) = (&names.space, &names.columns, &names.arrays, &names.n);
-    let (private, len, from_checked) = (private(), names::hidden("len"), names::from_checked());
+    let (private, len) = (private(), names::hidden("len"));
     let (first, first_name, point_name) =
         (model.first_free, &model.first_free_name, &names.point_name);
     let source = quote!(__dataspace_columns);
@@ -138,17 +138,7 @@ fn constructors(model: &Model) -> TokenStream {
                 let #source = columns;
                 let #len = #source.#first.len();
                 #(#checks)*
-                #private::Ok(Self::#from_checked(#len, #source))
-            }
-
-            /// [`new`](Self::new) without the length check, for generated code whose
-            /// columns hold `len` values each by construction (`Columns::new` still
-            /// asserts it).
-            #[doc(hidden)]
-            pub fn #from_checked(len: usize, columns: #columns) -> Self {
-                let (#len, #source) = (len, columns);
-                #from_columns
-                #columns_space
+                #private::Ok(<Self as #private::FromChecked>::from_checked(#len, #source))
             }
 
             /// Builds a space of `N` points from arrays, whose lengths the compiler has
@@ -162,6 +152,19 @@ fn constructors(model: &Model) -> TokenStream {
             /// The columns, borrowed: free fields as slices of N values, fixed fields
             /// by reference. Nothing is copied.
             pub fn columns(&self) -> #borrow
+        }
+
+        // A trait impl, not an inherent method, so that it stays out of the
+        // constructors rustc suggests to users.
+        #[automatically_derived]
+        impl #private::FromChecked for #space {
+            type Columns = #columns;
+
+            fn from_checked(len: usize, columns: #columns) -> Self {
+                let (#len, #source) = (len, columns);
+                #from_columns
+                #columns_space
+            }
         }
     }
 }
