@@ -21,8 +21,17 @@ fn program() -> PathBuf {
 
 /// `mpirun -np ranks program args`, as root, on loopback and shared memory,
 /// oversubscribed if need be; killed after 60 s (a hang is a failure).
+///
+/// One job at a time, each with a session directory of its own: OpenMPI's
+/// `mpirun`s started together race to create the same one under /tmp
+/// ("mkdir ... File exists", orte_init failed).
 fn mpirun(ranks: usize, args: &[&str]) -> Output {
+    static ONE_JOB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _job = ONE_JOB.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let session = temp(&format!("session-{ranks}-{}", args.join("_").len()));
+    std::fs::create_dir_all(&session).unwrap();
     let mut child = Command::new("mpirun")
+        .env("OMPI_MCA_orte_tmpdir_base", &session)
         .args(["-np", &ranks.to_string()])
         .arg(program())
         .args(["--expect-ranks", &ranks.to_string()])
@@ -44,7 +53,9 @@ fn mpirun(ranks: usize, args: &[&str]) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    child.wait_with_output().unwrap()
+    let output = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&session);
+    output
 }
 
 fn temp(name: &str) -> PathBuf {
