@@ -27,7 +27,9 @@ fn program() -> PathBuf {
 /// ("mkdir ... File exists", orte_init failed).
 fn mpirun(ranks: usize, args: &[&str]) -> Output {
     static ONE_JOB: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _job = ONE_JOB.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _job = ONE_JOB
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let session = temp(&format!("session-{ranks}-{}", args.join("_").len()));
     std::fs::create_dir_all(&session).unwrap();
     let mut child = Command::new("mpirun")
