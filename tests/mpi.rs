@@ -135,52 +135,49 @@ fn a_panic_on_one_rank_ends_the_job_on_every_rank() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("kernel failed on purpose"));
 }
 
-#[test]
-fn the_csv_written_through_rank_0_equals_a_single_process_file() {
-    let (n, steps) = (3000, 50);
-    let file = temp("sweep.csv");
-    let _ = std::fs::remove_file(&file);
-    let run = mpirun(
-        3,
-        &[
-            "--points",
-            &n.to_string(),
-            "--steps",
-            &steps.to_string(),
-            "--csv",
-            file.to_str().unwrap(),
-        ],
-    );
+/// `mpirun` streaming `n` seeded points of `steps` steps to the CSV `file`
+/// (plus `extra` arguments), which must succeed.
+fn stream_csv(ranks: usize, n: usize, steps: usize, file: &std::path::Path, extra: &[&str]) {
+    let (n, steps) = (n.to_string(), steps.to_string());
+    let mut args = vec![
+        "--points",
+        &n,
+        "--steps",
+        &steps,
+        "--csv",
+        file.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let run = mpirun(ranks, &args);
     assert!(
         run.status.success(),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+}
+
+/// The CSV a single-process `run_into` of the same points writes.
+fn single_process_csv(n: usize, steps: usize) -> Vec<u8> {
     let space = w1_space(n, 7, steps);
     let results = Executor::parallel()
         .run::<64, _, _, _>(&space, w1_kernel::<64>)
         .unwrap();
     let mut expected = Vec::new();
     write_csv(&mut expected, &[&space, &Column::new("mean_r", &results)]).unwrap();
+    expected
+}
+
+#[test]
+fn the_csv_written_through_rank_0_equals_a_single_process_file() {
+    let (n, steps) = (3000, 50);
+    let file = temp("sweep.csv");
+    let _ = std::fs::remove_file(&file);
+    stream_csv(3, n, steps, &file, &[]);
+    let expected = single_process_csv(n, steps);
     assert_eq!(std::fs::read(&file).unwrap(), expected);
     // Cut it and resume over 2 ranks: the same bytes.
     std::fs::write(&file, &expected[..expected.len() * 2 / 3]).unwrap();
-    let run = mpirun(
-        2,
-        &[
-            "--points",
-            &n.to_string(),
-            "--steps",
-            &steps.to_string(),
-            "--csv",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    stream_csv(2, n, steps, &file, &[]);
     assert_eq!(std::fs::read(&file).unwrap(), expected);
     std::fs::remove_file(&file).unwrap();
 }
@@ -188,35 +185,14 @@ fn the_csv_written_through_rank_0_equals_a_single_process_file() {
 /// Ranks with different thread counts (so different default block counts,
 /// and so different window sizes of their own) still cut the run into the
 /// same windows: rank 0's. 60,000 points are two windows for a one-thread
-/// rank and one for the others; before the window was shared, this hung.
+/// rank and one for the others; before the window was shared, the ranks'
+/// collectives did not match.
 #[test]
 fn ranks_with_different_thread_counts_stream_the_same_windows() {
     let (n, steps) = (60_000, 20);
     let file = temp("threads-by-rank.csv");
     let _ = std::fs::remove_file(&file);
-    let run = mpirun(
-        3,
-        &[
-            "--points",
-            &n.to_string(),
-            "--steps",
-            &steps.to_string(),
-            "--threads-by-rank",
-            "--csv",
-            file.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let space = w1_space(n, 7, steps);
-    let results = Executor::parallel()
-        .run::<64, _, _, _>(&space, w1_kernel::<64>)
-        .unwrap();
-    let mut expected = Vec::new();
-    write_csv(&mut expected, &[&space, &Column::new("mean_r", &results)]).unwrap();
-    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    stream_csv(3, n, steps, &file, &["--threads-by-rank"]);
+    assert_eq!(std::fs::read(&file).unwrap(), single_process_csv(n, steps));
     std::fs::remove_file(&file).unwrap();
 }
