@@ -27,13 +27,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let node_steps = (space.len() * W2_STEPS * NODES) as f64;
-    let (fast, results) =
-        median_seconds(9, || executor.run::<64, _, _, _>(&space, w2_kernel::<64>));
+    let (fast, results) = median_seconds(9, || executor.run(&space, w2_kernel::<64>));
     let results = results?;
-    let (two_registers, _) =
-        median_seconds(9, || executor.run::<32, _, _, _>(&space, w2_kernel::<32>));
-    let (one_register, _) =
-        median_seconds(5, || executor.run::<8, _, _, _>(&space, w2_kernel::<8>));
+    let (two_registers, _) = median_seconds(9, || executor.run(&space, w2_kernel::<32>));
+    let (one_register, _) = median_seconds(5, || executor.run(&space, w2_kernel::<8>));
     for (label, seconds) in [
         ("V = 64 (4 x f32x16 in lockstep)", fast),
         ("V = 32 (2 x f32x16 in lockstep)", two_registers),

@@ -25,11 +25,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let point_steps = (space.len() * W1_STEPS) as f64;
-    let (fast, results) =
-        median_seconds(9, || executor.run::<64, _, _, _>(&space, w1_kernel::<64>));
+    let (fast, results) = median_seconds(9, || executor.run(&space, w1_kernel::<64>));
     let results = results?;
-    let (one_register, _) =
-        median_seconds(5, || executor.run::<8, _, _, _>(&space, w1_kernel::<8>));
+    let (one_register, _) = median_seconds(5, || executor.run(&space, w1_kernel::<8>));
     for (label, seconds) in [
         ("V = 64 (4 x f32x16 in lockstep)", fast),
         ("V = 8 (one f32x8)", one_register),

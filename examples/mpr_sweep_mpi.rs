@@ -112,7 +112,7 @@ fn main() {
     if let Some(csv) = arg("--csv") {
         let mut sink =
             (rank == 0).then(|| CsvSink::open(&csv, "mean_r").expect("the CSV file opens"));
-        match executor.run_into::<64, _, _, _, _, _>(&space, kernel, sink.as_mut()) {
+        match executor.run_into(&space, kernel, sink.as_mut()) {
             Ok(()) => {}
             Err(error) => fail(rank, &error),
         }
@@ -125,7 +125,7 @@ fn main() {
     for _ in 0..runs {
         executor.world().barrier();
         let start = std::time::Instant::now();
-        match executor.run::<64, _, _, _, f32>(&space, kernel) {
+        match executor.run(&space, kernel) {
             Ok(out) => results = out,
             Err(error) => fail(rank, &error),
         }

@@ -108,9 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn sweep() -> Result<(), Box<dyn std::error::Error>> {
     let space = mpr::w1_space(4096, 1, mpr::W1_STEPS);
     let executor = Executor::parallel();
-    let (seconds, rates) = mpr::median_seconds(5, || {
-        executor.run::<64, _, _, _>(&space, mpr::w1_kernel::<64>)
-    });
+    let (seconds, rates) = mpr::median_seconds(5, || executor.run(&space, mpr::w1_kernel::<64>));
     let rates = rates?;
     let point_steps = (space.len() * mpr::W1_STEPS) as f64;
     println!(

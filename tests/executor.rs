@@ -293,3 +293,28 @@ fn more_threads_than_cores_is_allowed() {
         100
     );
 }
+
+/// The lane count comes from the kernel: a generic kernel instantiated at
+/// `V`, or a closure whose argument names its lanes type. The explicit form
+/// (`run::<V, _, _, _>`) still compiles and gives the same results.
+#[test]
+fn the_lane_count_is_inferred_from_the_kernel() {
+    let space = space(1001);
+    let executor = Executor::sequential();
+    let explicit = executor.run::<16, _, _, _>(&space, kernel::<16>).unwrap();
+    let inferred = executor.run(&space, kernel::<16>).unwrap();
+    let closure = executor
+        .run(&space, |p: PointLanes<'_, 16>| kernel(p))
+        .unwrap();
+    let named_at_the_call = executor.run::<16, _, _, _>(&space, kernel).unwrap();
+    assert_eq!(bits(&inferred), bits(&explicit));
+    assert_eq!(bits(&closure), bits(&explicit));
+    assert_eq!(bits(&named_at_the_call), bits(&explicit));
+    let wide: Vec<[f32; 2]> = executor
+        .run(&space, |p: PointLanes<'_, 64>| [p.x, p.y])
+        .unwrap();
+    assert_eq!(
+        wide[1000],
+        [space.columns().x[1000], space.columns().y[1000]]
+    );
+}

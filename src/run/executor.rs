@@ -47,7 +47,7 @@ const PREALLOCATED_RESULTS: usize = 1 << 20;
 /// struct P { x: f32 }
 ///
 /// let space = PSpace::new(PColumns { x: (0..100).map(|i| i as f32).collect() })?;
-/// let squares: Vec<f32> = Executor::parallel().run::<8, _, _, _>(&space, |lanes: PLanes<8>| lanes.x * lanes.x)?;
+/// let squares: Vec<f32> = Executor::parallel().run(&space, |lanes: PLanes<8>| lanes.x * lanes.x)?;
 /// assert_eq!(squares[9], 81.0);
 /// let same = Executor::sequential().map(&space, |p: P| p.x * p.x)?;
 /// assert_eq!(squares, same);
@@ -193,18 +193,17 @@ impl Executor {
     /// [`ExecError::KernelPanicked`] naming the first point of the first pack
     /// (in point order) whose kernel call panicked, and the panic message; no
     /// partial result. [`ExecError::Layout`] if `n_pmap` is 0.
-    pub fn run<'s, const V: usize, S, K, O>(
+    pub fn run<'s, const V: usize, S, L, O>(
         &self,
         space: &'s S,
-        kernel: K,
+        kernel: impl Fn(L) -> O + Sync,
     ) -> Result<O::Result, ExecError>
     where
-        S: PackedSpace<V> + Sync,
-        K: Fn(S::Lanes<'s>) -> O + Sync,
+        S: PackedSpace<V, Lanes<'s> = L> + Sync,
         O: Output<V>,
     {
         let reporter = Reporter::new(&self.progress, 0, space.len());
-        let result = self.run_reporting::<V, S, K, O>(space, &kernel, &reporter);
+        let result = self.run_reporting::<V, S, _, O>(space, &kernel, &reporter);
         reporter.finish();
         result
     }
@@ -248,16 +247,15 @@ impl Executor {
     /// As [`run`](Executor::run), with the point counted from the start of
     /// the space; [`ExecError::Sink`] if the sink is not this run's or fails.
     /// Windows before a failure stay written.
-    pub fn run_into<'s, const V: usize, S, K, O, W>(
+    pub fn run_into<'s, const V: usize, S, L, O, W>(
         &self,
         space: &'s S,
-        kernel: K,
+        kernel: impl Fn(L) -> O + Sync,
         sink: &mut W,
     ) -> Result<(), ExecError>
     where
-        S: PackedSpace<V> + Sync,
+        S: PackedSpace<V, Lanes<'s> = L> + Sync,
         S::Point: Record,
-        K: Fn(S::Lanes<'s>) -> O + Sync,
         O: Output<V>,
         W: Sink<O::Result>,
     {
@@ -271,7 +269,7 @@ impl Executor {
             let offset = window.start;
             let slice = Slice::new(space, window);
             let out = self
-                .run_reporting::<V, Slice<'s, S>, K, O>(&slice, &kernel, &reporter)
+                .run_reporting::<V, Slice<'s, S>, _, O>(&slice, &kernel, &reporter)
                 .map_err(|error| match error {
                     ExecError::KernelPanicked { point, message } => ExecError::KernelPanicked {
                         point: point + offset,

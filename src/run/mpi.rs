@@ -64,18 +64,17 @@ impl MpiExecutor {
     /// # Errors
     /// On every rank: [`ExecError::RankFailed`] naming the rank and the first
     /// failing point if a kernel panicked (or a run failed) on any rank.
-    pub fn run<'s, const V: usize, S, K, O, T>(
+    pub fn run<'s, const V: usize, S, L, O, T>(
         &self,
         space: &'s S,
-        kernel: K,
+        kernel: impl Fn(L) -> O + Sync,
     ) -> Result<Option<Vec<T>>, ExecError>
     where
-        S: PackedSpace<V> + Sync,
-        K: Fn(S::Lanes<'s>) -> O + Sync,
+        S: PackedSpace<V, Lanes<'s> = L> + Sync,
         O: Output<V, Result = Vec<T>>,
         T: Equivalence + Copy + Default,
     {
-        self.run_range::<V, S, K, O, T>(space, 0..space.len(), &kernel)
+        self.run_range::<V, S, _, O, T>(space, 0..space.len(), &kernel)
     }
 
     /// Runs points `range` of `space`: this rank's shard of it, then the
@@ -215,16 +214,15 @@ impl MpiExecutor {
     /// appends the window's parameters and results to `sink` (pass `Some`
     /// on rank 0, `None` elsewhere). The file equals a single-process
     /// `run_into`'s byte for byte, and an interrupted run resumes from it.
-    pub fn run_into<'s, const V: usize, S, K, O, T, W>(
+    pub fn run_into<'s, const V: usize, S, L, O, T, W>(
         &self,
         space: &'s S,
-        kernel: K,
+        kernel: impl Fn(L) -> O + Sync,
         sink: Option<&mut W>,
     ) -> Result<(), ExecError>
     where
-        S: PackedSpace<V> + Sync,
+        S: PackedSpace<V, Lanes<'s> = L> + Sync,
         S::Point: Record,
-        K: Fn(S::Lanes<'s>) -> O + Sync,
         O: Output<V, Result = Vec<T>>,
         T: Equivalence + Copy + Default + crate::io::Cells,
         W: Sink<Vec<T>>,
@@ -263,7 +261,7 @@ impl MpiExecutor {
         let reporter = Reporter::new(&progress, start as usize, len);
         for window in windows(start as usize, len, window) {
             let points = window.len();
-            let results = self.run_range::<V, S, K, O, T>(space, window.clone(), &kernel)?;
+            let results = self.run_range::<V, S, _, O, T>(space, window.clone(), &kernel)?;
             let mut written = Ok(());
             if let (Some(results), Some(sink)) = (results, sink.as_deref_mut()) {
                 let inputs = Slice::new(space, window);
