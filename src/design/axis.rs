@@ -105,6 +105,7 @@ impl<T: Scalar> AxisScalar for T {
 
 impl<T> Axis<T> {
     /// These values, in order.
+    #[must_use]
     pub fn values(values: impl Into<Vec<T>>) -> Self {
         Axis {
             kind: Kind::Values(values.into()),
@@ -112,6 +113,7 @@ impl<T> Axis<T> {
     }
 
     /// One value: an axis of length 1 (a free field held constant).
+    #[must_use]
     pub fn value(value: T) -> Self {
         Axis {
             kind: Kind::Values(vec![value]),
@@ -119,6 +121,7 @@ impl<T> Axis<T> {
     }
 
     /// The number of values, or `None` for a random axis.
+    #[must_use]
     pub fn len(&self) -> Option<usize> {
         match &self.kind {
             Kind::Values(values) => Some(values.len()),
@@ -128,17 +131,20 @@ impl<T> Axis<T> {
     }
 
     /// Whether the axis has no values (a design with it has no points).
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == Some(0)
     }
 
     /// Whether the axis draws random values.
+    #[must_use]
     pub fn is_random(&self) -> bool {
         matches!(self.kind, Kind::Uniform { .. })
     }
 
     /// Value `k` of a grid axis (`k < len`), or for a random axis the value at
     /// the unit-interval draw `u`.
+    #[must_use]
     #[doc(hidden)]
     #[inline]
     #[allow(clippy::indexing_slicing)] // k < len: the contract of this hidden helper
@@ -238,6 +244,7 @@ impl<T: AxisScalar> Axis<T> {
     /// `linspace(lo, hi, n)` bit for bit (computed in `f64` as numpy does,
     /// then converted to `T`; `n = 1` gives `lo`). Integers are rounded to
     /// nearest, where numpy's `dtype=int` would truncate.
+    #[must_use]
     pub fn linspace(lo: T, hi: T, n: usize) -> Self {
         Axis {
             kind: Kind::Grid {
@@ -255,6 +262,7 @@ impl<T: AxisScalar> Axis<T> {
     /// exponent: numpy's `logspace`, `10^x` of the [`linspace`](Axis::linspace)
     /// exponents (`n = 1` gives `10^lo_exp`). The power is the platform's
     /// `pow`, which may differ from numpy's in the last bit.
+    #[must_use]
     pub fn logspace(lo_exp: f64, hi_exp: f64, n: usize) -> Self {
         Axis {
             kind: Kind::Grid {
@@ -271,6 +279,7 @@ impl<T: AxisScalar> Axis<T> {
     /// A random value per point, uniform in `[lo, hi)` (for random designs):
     /// never `hi`; for integers each of `lo..hi` equally likely. The bounds
     /// are checked when a design is built ([`Axis::check`]).
+    #[must_use]
     pub fn uniform(lo: T, hi: T) -> Self {
         Axis {
             kind: Kind::Uniform {

@@ -159,6 +159,7 @@ impl<A: Axes> Design<A> {
     }
 
     /// The axes and fixed values.
+    #[must_use]
     pub fn axes(&self) -> &A {
         &self.axes
     }

@@ -9,6 +9,7 @@ use crate::space::shard_range;
 use std::path::{Path, PathBuf};
 
 /// The file for shard `index` of `count`: `<stem>.shard-<index>-of-<count>.npy`.
+#[must_use]
 pub fn shard_path(stem: &Path, index: usize, count: usize) -> PathBuf {
     let mut name = stem
         .file_name()

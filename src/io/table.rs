@@ -53,6 +53,7 @@ pub struct Column<'a, T> {
 
 impl<'a, T: Cells> Column<'a, T> {
     /// The column `name` holding `values` (arrays become `name[k]`).
+    #[must_use]
     pub fn new(name: &'a str, values: &'a [T]) -> Self {
         Column { name, values }
     }

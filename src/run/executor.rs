@@ -90,8 +90,16 @@ enum BlockError {
     Skipped,
 }
 
+/// [`Executor::parallel`]: rayon's global pool.
+impl Default for Executor {
+    fn default() -> Self {
+        Executor::parallel()
+    }
+}
+
 impl Executor {
     /// Runs on rayon's global pool (all cores, unless `RAYON_NUM_THREADS` says otherwise).
+    #[must_use]
     pub fn parallel() -> Self {
         Executor {
             pool: Pool::Current,
@@ -102,6 +110,7 @@ impl Executor {
 
     /// Runs on the calling thread, block after block: the same results as a
     /// parallel run, for debugging and for callers that parallelise above.
+    #[must_use]
     pub fn sequential() -> Self {
         Executor {
             pool: Pool::Sequential,
@@ -133,6 +142,7 @@ impl Executor {
 
     /// Splits the space into `n_pmap` blocks, one rayon task each (tvboptim's
     /// `n_pmap`). Default: 4 blocks per thread. 0 is an error at run time.
+    #[must_use]
     pub fn n_pmap(self, n_pmap: usize) -> Self {
         Executor {
             n_pmap: Some(n_pmap),
@@ -141,23 +151,27 @@ impl Executor {
     }
 
     /// Reports progress as `progress` says (default: off, which counts nothing).
+    #[must_use]
     pub fn progress(self, progress: Progress) -> Self {
         Executor { progress, ..self }
     }
 
     /// Calls `report(points done, points in the run)` after each block, from
     /// the worker that ran it: for programs that report elsewhere than a terminal.
+    #[must_use]
     pub fn on_progress(self, report: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
         self.progress(Progress::Callback(Arc::new(report)))
     }
 
     /// A progress bar on stderr with rate and ETA, drawn when stderr is a terminal.
+    #[must_use]
     #[cfg(feature = "progress")]
     pub fn progress_bar(self) -> Self {
         self.progress(Progress::Bar { forced: false })
     }
 
     /// The number of threads a run uses.
+    #[must_use]
     pub fn thread_count(&self) -> usize {
         match &self.pool {
             Pool::Current => rayon::current_num_threads(),

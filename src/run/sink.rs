@@ -147,12 +147,14 @@ impl CsvSink {
     }
 
     /// The file's path.
+    #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// The complete records the file holds: the points a run will skip
     /// (if the header matches the run's).
+    #[must_use]
     pub fn written(&self) -> usize {
         self.scan.records
     }

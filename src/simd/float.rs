@@ -41,40 +41,58 @@ pub trait FloatPack:
     type Scalar: Scalar;
 
     /// `self * a + b`, fused (one rounding) where the target has FMA.
+    #[must_use]
     fn mul_add(self, a: Self, b: Self) -> Self;
     /// `b - self * a`, fused where the target has FMA.
+    #[must_use]
     fn mul_neg_add(self, a: Self, b: Self) -> Self;
     /// Square root.
+    #[must_use]
     fn sqrt(self) -> Self;
     /// `e^self`.
+    #[must_use]
     fn exp(self) -> Self;
     /// Natural logarithm.
+    #[must_use]
     fn ln(self) -> Self;
     /// Sine.
+    #[must_use]
     fn sin(self) -> Self;
     /// Cosine.
+    #[must_use]
     fn cos(self) -> Self;
     /// Hyperbolic tangent.
+    #[must_use]
     fn tanh(self) -> Self;
     /// Absolute value.
+    #[must_use]
     fn abs(self) -> Self;
     /// Lane-wise minimum; a NaN operand yields the other operand.
+    #[must_use]
     fn min(self, other: Self) -> Self;
     /// Lane-wise maximum; a NaN operand yields the other operand.
+    #[must_use]
     fn max(self, other: Self) -> Self;
     /// Mask of `self < other`.
+    #[must_use]
     fn simd_lt(self, other: Self) -> Self;
     /// Mask of `self <= other`.
+    #[must_use]
     fn simd_le(self, other: Self) -> Self;
     /// Mask of `self > other`.
+    #[must_use]
     fn simd_gt(self, other: Self) -> Self;
     /// Mask of `self >= other`.
+    #[must_use]
     fn simd_ge(self, other: Self) -> Self;
     /// Mask of `self == other`.
+    #[must_use]
     fn simd_eq(self, other: Self) -> Self;
     /// Mask of lanes that are NaN.
+    #[must_use]
     fn is_nan(self) -> Self;
     /// `if_true` where the mask `self` is set, `if_false` elsewhere.
+    #[must_use]
     fn select(self, if_true: Self, if_false: Self) -> Self;
     /// Whether any lane of the mask `self` is set.
     fn any(self) -> bool;

@@ -53,6 +53,7 @@ pub trait Scalar:
     fn value(self) -> Value;
 
     /// The largest value below `self` (floats: the next float down).
+    #[must_use]
     #[doc(hidden)]
     fn below(self) -> Self;
 

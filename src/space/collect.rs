@@ -97,36 +97,43 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// `(n_pmap, n_map, V)`: blocks, packs per block, lanes per pack.
+    #[must_use]
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.n_pmap, self.n_map, V)
     }
 
     /// Number of real points, N.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether there are no real points (every pack is fill only).
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Number of packs, `n_pmap * n_map`.
+    #[must_use]
     pub fn n_packs(&self) -> usize {
         self.n_pmap.saturating_mul(self.n_map)
     }
 
     /// The value in every tail lane.
+    #[must_use]
     pub fn fill(&self) -> f64 {
         self.fill
     }
 
     /// The space this layout reads from.
+    #[must_use]
     pub fn space(&self) -> &'a S {
         self.space
     }
 
     /// The lanes of block `p`, pack `m`, or `None` if either is out of range.
+    #[must_use]
     #[inline]
     pub fn pack(&self, p: usize, m: usize) -> Option<S::Lanes<'a>> {
         (p < self.n_pmap && m < self.n_map)
@@ -134,6 +141,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// Block `p`, or `None` if `p >= n_pmap`.
+    #[must_use]
     pub fn block(&self, p: usize) -> Option<Block<'a, S, V>> {
         (p < self.n_pmap).then_some(Block {
             layout: *self,
@@ -142,6 +150,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// Every pack of every block, in point order.
+    #[must_use]
     pub fn iter(&self) -> Packs<'a, S, V> {
         Packs {
             layout: *self,
@@ -150,12 +159,14 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// The blocks in order, one after another on this thread.
+    #[must_use]
     pub fn blocks(&self) -> impl ExactSizeIterator<Item = Block<'a, S, V>> + DoubleEndedIterator {
         let layout = *self;
         (0..self.n_pmap).map(move |index| Block { layout, index })
     }
 
     /// The blocks as a rayon parallel iterator: block `p` is one task.
+    #[must_use]
     pub fn par_blocks(&self) -> impl IndexedParallelIterator<Item = Block<'a, S, V>>
     where
         S: Sync,
@@ -212,23 +223,27 @@ impl<S, const V: usize> core::fmt::Debug for Block<'_, S, V> {
 
 impl<'a, S: PackedSpace<V>, const V: usize> Block<'a, S, V> {
     /// The block's position on the pmap axis.
+    #[must_use]
     pub fn index(&self) -> usize {
         self.index
     }
 
     /// Number of packs in the block, `n_map`.
+    #[must_use]
     #[allow(clippy::misnamed_getters)] // a block's length counts packs, not points
     pub fn len(&self) -> usize {
         self.layout.n_map
     }
 
     /// Whether the block has no packs (only when N = 0).
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.layout.n_map == 0
     }
 
     /// The point indices this block's lanes stand for, tail lanes included:
     /// `start .. start + n_map * V`. Only those below N are real points.
+    #[must_use]
     pub fn lanes(&self) -> Range<usize> {
         let per_block = self.layout.n_map.saturating_mul(V);
         let start = self.index.saturating_mul(per_block);
@@ -236,18 +251,21 @@ impl<'a, S: PackedSpace<V>, const V: usize> Block<'a, S, V> {
     }
 
     /// The real points of this block, a subrange of `0..N` (maybe empty).
+    #[must_use]
     pub fn points(&self) -> Range<usize> {
         let lanes = self.lanes();
         lanes.start.min(self.layout.len)..lanes.end.min(self.layout.len)
     }
 
     /// Pack `m` of this block, or `None` if `m >= n_map`.
+    #[must_use]
     #[inline]
     pub fn pack(&self, m: usize) -> Option<S::Lanes<'a>> {
         self.layout.pack(self.index, m)
     }
 
     /// The block's packs in order.
+    #[must_use]
     pub fn iter(&self) -> Packs<'a, S, V> {
         let first = self.index.saturating_mul(self.layout.n_map);
         Packs {

@@ -41,6 +41,7 @@ pub trait Space {
     fn get(&self, index: usize) -> Option<Self::Point>;
 
     /// Every point in order.
+    #[must_use]
     fn iter(&self) -> Points<'_, Self> {
         Points {
             space: self,
@@ -79,6 +80,7 @@ pub trait Space {
     ///
     /// A view, not a copy: full packs are loaded straight from the columns
     /// when they are read. See [`Collected`] for the layout.
+    #[must_use]
     fn collect<const V: usize>(&self) -> Collected<'_, Self, V>
     where
         Self: PackedSpace<V> + Sized,
@@ -147,6 +149,7 @@ pub trait Lanes<const V: usize> {
     fn lane(&self, k: usize) -> Option<Self::Point>;
 
     /// The real points of this pack, in lane order.
+    #[must_use]
     fn points(&self) -> impl Iterator<Item = Self::Point> + '_ {
         (0..self.valid()).filter_map(|k| self.lane(k))
     }

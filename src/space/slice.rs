@@ -30,6 +30,7 @@ impl<'a, S: ?Sized> Slice<'a, S> {
     }
 
     /// Where the slice starts in the space it was cut from.
+    #[must_use]
     pub fn offset(&self) -> usize {
         self.start
     }

@@ -44,6 +44,7 @@ fn new_fn(model: &Model) -> TokenStream {
         impl<const #v: usize> #lanes<#v> where #bounds {
             #[doc = #doc]
             #[allow(clippy::too_many_arguments)]
+            #[must_use]
             pub fn new(#(#args),*) -> Self {
                 #lanes { #(#fields,)* #valid: #v }
             }

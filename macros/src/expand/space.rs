@@ -143,6 +143,7 @@ fn constructors(model: &Model) -> TokenStream {
 
             /// Builds a space of `N` points from arrays, whose lengths the compiler has
             /// already checked: this cannot fail.
+            #[must_use]
             pub fn from_arrays<const #n: usize>(arrays: #arrays<#n>) -> Self {
                 let (#len, #arrays_source) = (#n, arrays);
                 #from_arrays
@@ -151,6 +152,7 @@ fn constructors(model: &Model) -> TokenStream {
 
             /// The columns, borrowed: free fields as slices of N values, fixed fields
             /// by reference. Nothing is copied.
+            #[must_use]
             pub fn columns(&self) -> #borrow
         }
 
