@@ -325,3 +325,25 @@ fn generated_items_have_the_structs_visibility() {
     let space = nested::InnerSpace::from_arrays(nested::InnerArrays { x: [1.0] });
     assert_eq!(space.get(0).unwrap().x, 1.0);
 }
+
+/// A space prints a summary (its length, each column's shape, the fixed
+/// values), not its N values; the other generated types print their fields.
+#[test]
+fn debug_shows_a_summary_of_a_space() {
+    let space = MprSpace::new(columns(1000)).unwrap();
+    let shown = format!("{space:?}");
+    assert!(
+        shown.starts_with(
+            "MprSpace { len: 1000, eta: [f32; 1000], j: [f32; 1000], delta: [f64; 1000], r0: [[f32; 2]; 1000], dt: "
+        ),
+        "{shown}"
+    );
+    assert!(shown.len() < 400, "no column values: {shown}");
+    let lanes = space.collect::<4>().pack(0, 0).unwrap();
+    let shown = format!("{lanes:?}");
+    assert!(
+        shown.starts_with("MprLanes { eta: (-6.0, -5.0, -4.0, -3.0), "),
+        "{shown}"
+    );
+    assert!(shown.ends_with("valid(): 4 }"), "{shown}");
+}

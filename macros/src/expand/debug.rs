@@ -124,15 +124,27 @@ fn debug_impl(
     }
 }
 
-/// `XSpace` shows its columns (as `columns()` borrows them), not its storage.
+/// `XSpace` prints a summary, not its N values: its length, each free
+/// field as the shape of its column (`eta: [f32; N]`, `r0: [[f32; 2]; N]`
+/// with N the number), each fixed field by value.
 fn space_debug(model: &Model) -> TokenStream {
     let space = &model.names.space;
     let name = space.to_string();
     let local = names::hidden("columns");
-    let entries = model
-        .fields
-        .iter()
-        .map(|field| entry(field, quote!(#local), Borrowed));
+    let len = names::hidden("len");
+    let entries = model.fields.iter().map(|field| match &field.kind {
+        FieldKind::Free(free) => {
+            let field_name = &field.name;
+            let scalar = free.scalar.to_string();
+            let element = match free.array_len {
+                Some(k) => format!("[{scalar}; {}]", quote!(#k)),
+                None => scalar,
+            };
+            let shape = format!("[{element}; {{}}]");
+            quote!(.field(#field_name, &::core::format_args!(#shape, #len)))
+        }
+        FieldKind::Fixed => entry(field, quote!(#local), Borrowed),
+    });
     let imports = debug_imports(model);
     quote! {
         #[automatically_derived]
@@ -140,7 +152,9 @@ fn space_debug(model: &Model) -> TokenStream {
             fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #imports
                 let #local = self.columns();
-                formatter.debug_struct(#name) #(#entries)* .finish()
+                let #len = ::dataspace::Space::len(self);
+                let _ = &#local;
+                formatter.debug_struct(#name).field("len", &#len) #(#entries)* .finish()
             }
         }
     }
