@@ -77,7 +77,7 @@
 //! - A **column** is one free field over all points (`Vec<f32>` of length N);
 //!   an array field `[T; K]` is K columns.
 //! - A **pack** is `V` lanes of one column, a `wide` SIMD type; the generated
-//!   **lanes** struct `XLanes<V>` holds one pack per free field for `V`
+//!   **lanes** struct `XLanes<'a, V>` holds one pack per free field for `V`
 //!   consecutive points, and references to the fixed fields.
 //! - **Tail lanes** are lanes past N. They hold the fill value (NaN for floats
 //!   and 0 for integers unless you choose another) and are counted by
@@ -175,7 +175,7 @@ pub use wide;
 /// | `MprArrays<const N: usize>` | the input as arrays `[T; N]`: lengths checked by the compiler |
 /// | `MprSpace` | the validated columns; implements [`Space`] and [`PackedSpace<V>`] |
 /// | `MprColumnsRef<'a>` | `space.columns()`: each free column as `&[T]` (array fields `[&[T]; K]`), each fixed field as `&T` |
-/// | `MprLanes<'a, const V: usize>` | V points: a pack per free scalar, `[pack; K]` per array, `&'a T` per fixed field (no `'a` if there is no fixed field) |
+/// | `MprLanes<'a, const V: usize>` | V points: a pack per free scalar, `[pack; K]` per array, `&'a T` per fixed field (`'a` whether or not there is one, so every lanes type reads `XLanes<'_, V>`) |
 ///
 /// `MprSpace::new(MprColumns) -> Result<MprSpace, ShapeError>` checks that
 /// every free column has the length of the first; `MprSpace::from_arrays`

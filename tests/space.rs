@@ -252,7 +252,7 @@ fn arrays_build_the_same_space_as_columns() {
     );
 }
 
-/// No fixed field: the lanes type takes no lifetime, so output structs read `SummaryLanes<V>`.
+/// No fixed field: the lanes type still has its lifetime, `SummaryLanes<'_, V>`, as every lanes type.
 #[derive(DataSpace, Clone, Debug, PartialEq)]
 struct Summary {
     mean_r: f32,
@@ -261,7 +261,7 @@ struct Summary {
 
 #[test]
 fn lanes_without_fixed_fields_take_no_lifetime() {
-    fn first_mean<const V: usize>(lanes: SummaryLanes<V>) -> f32
+    fn first_mean<const V: usize>(lanes: SummaryLanes<'_, V>) -> f32
     where
         f32: Packable<V>,
     {

@@ -36,7 +36,7 @@ struct Stub<'a> {
     fields: Vec<StubField<'a>>,
     /// The point type: the input, or `()` if it is generic.
     point: TokenStream,
-    /// `'a,` if `XLanes` borrows fixed fields.
+    /// `'a,`: the lifetime of `XLanes`.
     lt: TokenStream,
 }
 
@@ -80,11 +80,8 @@ impl<'a> Stub<'a> {
         };
         let ident = &input.ident;
         let point = if generic { quote!(()) } else { quote!(#ident) };
-        let lt = if fields.iter().any(|f| f.fixed) {
-            quote!('a,)
-        } else {
-            quote!()
-        };
+        // Every `XLanes` has a lifetime, fixed fields or not.
+        let lt = quote!('a,);
         Stub {
             input,
             names: Names::new(ident, fields.iter().map(|f| f.ty)),
@@ -118,11 +115,7 @@ impl<'a> Stub<'a> {
         );
         let (lanes, axes, design, fixed) = (&names.lanes, &names.axes, &names.design, &names.fixed);
         let (n, v, lt) = (&names.n, &names.v, &self.lt);
-        let phantom = if lt.is_empty() {
-            quote!(())
-        } else {
-            quote!(&'a ())
-        };
+        let phantom = quote!(&'a ());
         let columns_fields = self.members(|ty| quote!(::std::vec::Vec<#ty>), true);
         let arrays_fields = self.members(|ty| quote!([#ty; #n]), true);
         let axes_fields = self.members(|ty| quote!(::dataspace::Axis<#ty>), true);
@@ -183,9 +176,9 @@ impl<'a> Stub<'a> {
             &names.lanes,
         );
         let (n, v, lt, point) = (&names.n, &names.v, &self.lt, &self.point);
-        let output = match lt.is_empty() {
-            true => quote! {
-                impl<const #v: usize> ::dataspace::Output<#v> for #lanes<#v> {
+        let output = match self.fields.iter().any(|f| f.fixed) {
+            false => quote! {
+                impl<'a, const #v: usize> ::dataspace::Output<#v> for #lanes<'a, #v> {
                     type Result = #space;
                     type Block = ();
                     fn block(_: usize) {}
@@ -195,7 +188,7 @@ impl<'a> Stub<'a> {
                     }
                 }
             },
-            false => quote!(),
+            true => quote!(),
         };
         quote! {
             impl #space {

@@ -21,7 +21,7 @@ pub struct Names {
     pub space: Ident,
     /// `XColumnsRef<'a>`: the columns, borrowed.
     pub columns_ref: Ident,
-    /// `XLanes<V>`: V points as packs.
+    /// `XLanes<'a, V>`: V points as packs (`'a` with or without fixed fields).
     pub lanes: Ident,
     /// `XAxes`: a design's axes.
     pub axes: Ident,
@@ -84,6 +84,12 @@ pub fn storage_field(scalar: &Ident) -> Ident {
 /// A hidden member or local of generated code: `__dataspace_<what>`.
 pub fn hidden(what: &str) -> Ident {
     Ident::new(&format!("{RESERVED_PREFIX}_{what}"), Span::call_site())
+}
+
+/// `XLanes`' marker of its lifetime (a `PhantomData`, so that every
+/// `XLanes` has the parameters `<'a, V>`, fixed fields or not).
+pub fn lifetime_marker() -> Ident {
+    hidden("lifetime")
 }
 
 /// `XLanes`' count of real lanes.

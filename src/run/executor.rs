@@ -201,7 +201,7 @@ impl Executor {
     ///
     /// The kernel returns a pack (`f32x8`: results as `Vec<f32>`), an array of
     /// packs (`[f32x8; K]`: `Vec<[f32; K]>`), or the lanes of another derived
-    /// struct without fixed fields (`SummaryLanes<V>`: a `SummarySpace`).
+    /// struct without fixed fields (`SummaryLanes<'_, V>`: a `SummarySpace`).
     ///
     /// # Errors
     /// [`ExecError::KernelPanicked`] naming the first point of the first pack

@@ -11,7 +11,7 @@ use crate::simd::Pack;
 ///
 /// Implemented for every [`Pack`] (results as `Vec<T>` of N values), arrays
 /// of packs `[P; K]` (results as `Vec<[T; K]>`), and the generated lanes type
-/// `XLanes<V>` of a `#[derive(DataSpace)]` struct without fixed fields
+/// `XLanes<'a, V>` of a `#[derive(DataSpace)]` struct without fixed fields
 /// (results as an `XSpace` of N points: outputs columnar like inputs).
 ///
 /// Only the first `valid` lanes of each pack are kept: tail lanes are dropped.

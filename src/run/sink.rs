@@ -446,7 +446,7 @@ impl<T: Cells> Sink<Vec<T>> for CsvSink {
     }
 }
 
-/// Results as a derived space (a kernel returning `XLanes<V>`): its own
+/// Results as a derived space (a kernel returning `XLanes<'_, V>`): its own
 /// field names are the result columns.
 impl<S: Space> Sink<S> for CsvSink
 where

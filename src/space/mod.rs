@@ -112,7 +112,7 @@ pub trait Space {
 /// support (see [`Packable`](crate::Packable)); asking for another `V` is a
 /// compile error naming the scalar and the lane counts it has.
 pub trait PackedSpace<const V: usize>: Space {
-    /// `V` points as one pack per free field: the generated `XLanes<V>`.
+    /// `V` points as one pack per free field: the generated `XLanes<'a, V>`.
     type Lanes<'a>: Lanes<V, Point = Self::Point> + Copy
     where
         Self: 'a;
@@ -132,7 +132,7 @@ pub trait PackedSpace<const V: usize>: Space {
 
 /// `V` consecutive points, one SIMD pack per free field.
 ///
-/// Implemented by the generated `XLanes<V>`. The first [`valid`](Lanes::valid)
+/// Implemented by the generated `XLanes<'a, V>`. The first [`valid`](Lanes::valid)
 /// lanes are real points; the rest are tail lanes holding the fill value.
 pub trait Lanes<const V: usize> {
     /// The point type: the user's struct.

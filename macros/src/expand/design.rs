@@ -1,9 +1,8 @@
 //! `XAxes`, its `Axes` and `AxesLanes<V>` impls, and `XDesign`, an alias of
 //! `dataspace::Design<XAxes>`.
 
-use super::{clone_fixed, clone_impl, fixed_lifetime, lane_bounds, private};
+use super::{clone_fixed, clone_impl, fixed_lifetime, lane_bounds, lanes_tail, private};
 use crate::model::{Field, FieldKind, Model};
-use crate::names;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -141,7 +140,8 @@ fn lanes_value(model: &Model, field: &Field) -> TokenStream {
 fn axes_lanes_impl(model: &Model) -> TokenStream {
     let (axes, lanes, v) = (&model.names.axes, &model.names.lanes, &model.names.v);
     let (lt, bounds) = (fixed_lifetime(model, quote!('a)), lane_bounds(model, v));
-    let (private, valid) = (private(), names::valid());
+    let private = private();
+    let tail = lanes_tail(quote!(#private::valid_lanes::<#v>(end, start)));
     let idents = model.fields.iter().map(|field| field.ident);
     let values = model.fields.iter().map(|field| lanes_value(model, field));
     quote! {
@@ -153,7 +153,7 @@ fn axes_lanes_impl(model: &Model) -> TokenStream {
             fn lanes(&self, plan: &#private::Plan, start: usize, end: usize, fill: f64) -> Self::Lanes<'_> {
                 #lanes {
                     #(#idents: #values,)*
-                    #valid: #private::valid_lanes::<#v>(end, start),
+                    #tail
                 }
             }
         }

@@ -1,7 +1,7 @@
-//! `XLanes<V>`: V consecutive points as one SIMD pack per free field, and the
+//! `XLanes<'a, V>`: V consecutive points as one SIMD pack per free field, and the
 //! `PackedSpace<V>` impl that loads them from the columns.
 
-use super::{clone_fixed, fixed_lifetime, lane_bounds, per_column, private};
+use super::{clone_fixed, fixed_lifetime, lane_bounds, lanes_tail, per_column, private};
 use crate::model::{Field, FieldKind, Free, Model};
 use crate::names;
 use proc_macro2::TokenStream;
@@ -23,10 +23,11 @@ pub fn pack_type(model: &Model, free: &Free) -> TokenStream {
 fn lanes_struct(model: &Model) -> TokenStream {
     let (vis, names) = (model.vis, &model.names);
     let (point, space, lanes, v) = (&names.point, &names.space, &names.lanes, &names.v);
-    let (lt, bounds, valid) = (
+    let (lt, bounds, valid, marker) = (
         fixed_lifetime(model, quote!('a)),
         lane_bounds(model, v),
         names::valid(),
+        names::lifetime_marker(),
     );
     let fields = model.fields.iter().map(|field| {
         let (ident, ty, name) = (field.ident, field.ty, &field.name);
@@ -53,6 +54,7 @@ fn lanes_struct(model: &Model) -> TokenStream {
         #vis struct #lanes<#lt const #v: usize> where #bounds {
             #(#fields,)*
             #valid: usize,
+            #marker: ::core::marker::PhantomData<&'a ()>,
         }
     }
 }
@@ -151,7 +153,8 @@ fn packed_space_impl(model: &Model) -> TokenStream {
         fixed_lifetime(model, quote!('a)),
         fixed_lifetime(model, quote!('_)),
     );
-    let (bounds, valid, private) = (lane_bounds(model, v), names::valid(), private());
+    let (bounds, private) = (lane_bounds(model, v), private());
+    let (tail_valid, tail_past) = (lanes_tail(quote!(valid)), lanes_tail(quote!(0)));
     let fields = |load| {
         model
             .fields
@@ -167,10 +170,10 @@ fn packed_space_impl(model: &Model) -> TokenStream {
             #[inline(always)]
             fn load_until(&self, start: usize, end: usize, fill: f64) -> #lanes<#lt_elided #v> {
                 match #private::plan_load::<#v>(start, end, ::dataspace::Space::len(self), fill) {
-                    #private::Load::Full { valid } => #lanes { #(#full,)* #valid: valid },
-                    #private::Load::Tail { end, valid } => #lanes { #(#tail,)* #valid: valid },
+                    #private::Load::Full { valid } => #lanes { #(#full,)* #tail_valid },
+                    #private::Load::Tail { end, valid } => #lanes { #(#tail,)* #tail_valid },
                     // Whole packs of fill: the trailing blocks when N is small.
-                    #private::Load::Past => #lanes { #(#past,)* #valid: 0 },
+                    #private::Load::Past => #lanes { #(#past,)* #tail_past },
                 }
             }
         }

@@ -49,12 +49,15 @@ fn lane_bounds(model: &Model, v: &Ident) -> TokenStream {
 
 /// `'a,` for a type that borrows the fixed fields (`XLanes`), nothing if
 /// there is none; `lifetime` is what to write (`'a` or `'_`).
-fn fixed_lifetime(model: &Model, lifetime: TokenStream) -> TokenStream {
-    if model.has_fixed() {
-        quote!(#lifetime,)
-    } else {
-        quote!()
-    }
+fn fixed_lifetime(_model: &Model, lifetime: TokenStream) -> TokenStream {
+    quote!(#lifetime,)
+}
+
+/// The fields every `XLanes` literal ends with: its real lanes and the
+/// marker of its lifetime.
+fn lanes_tail(valid: TokenStream) -> TokenStream {
+    let (field, marker) = (crate::names::valid(), crate::names::lifetime_marker());
+    quote!(#field: #valid, #marker: ::core::marker::PhantomData)
 }
 
 /// A copy of `value`, a fixed field: `Clone` and `Sync` are checked with the

@@ -1,10 +1,9 @@
-//! For a struct without fixed fields, `XLanes<V>` is also what a kernel
+//! For a struct without fixed fields, `XLanes<'a, V>` is also what a kernel
 //! returns: `XLanes::new` and `Output<V>`, collecting results into an `XSpace`.
 
 use super::lanes::pack_type;
-use super::{lane_bounds, private};
+use super::{lane_bounds, lanes_tail, private};
 use crate::model::{Field, Free, Model};
-use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -20,7 +19,8 @@ pub fn expand(model: &Model) -> TokenStream {
 fn new_fn(model: &Model) -> TokenStream {
     let names = &model.names;
     let (point, space, lanes, v) = (&names.point, &names.space, &names.lanes, &names.v);
-    let (bounds, valid) = (lane_bounds(model, v), names::valid());
+    let bounds = lane_bounds(model, v);
+    let tail = lanes_tail(quote!(#v));
     // Parameters are named after the fields, for readable docs, except one
     // that would be read as the const parameter `V`.
     let arg = |field: &Field| match *field.ident == *v {
@@ -41,12 +41,12 @@ fn new_fn(model: &Model) -> TokenStream {
     );
     quote! {
         #[automatically_derived]
-        impl<const #v: usize> #lanes<#v> where #bounds {
+        impl<const #v: usize> #lanes<'_, #v> where #bounds {
             #[doc = #doc]
             #[allow(clippy::too_many_arguments)]
             #[must_use]
             pub fn new(#(#args),*) -> Self {
-                #lanes { #(#fields,)* #valid: #v }
+                #lanes { #(#fields,)* #tail }
             }
         }
     }
@@ -86,7 +86,7 @@ fn output_impl(model: &Model) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
-        impl<const #v: usize> ::dataspace::Output<#v> for #lanes<#v> where #bounds {
+        impl<'a, const #v: usize> ::dataspace::Output<#v> for #lanes<'a, #v> where #bounds {
             type Result = #space;
             type Block = #columns;
 
