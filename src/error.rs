@@ -89,8 +89,9 @@ impl std::error::Error for LayoutError {}
 pub enum ExecError {
     /// `threads(0)`: a pool needs at least one thread.
     NoThreads,
-    /// The thread pool could not be started.
-    Pool(rayon::ThreadPoolBuildError),
+    /// The thread pool could not be started: the thread library's error
+    /// (boxed, so that no other crate's type is part of this one's API).
+    Pool(Box<dyn std::error::Error + Send + Sync>),
     /// The kernel panicked. `point` is the first point of the first pack (or
     /// the first point, for `map`) in point order whose call panicked.
     KernelPanicked {
@@ -172,7 +173,7 @@ impl fmt::Display for ExecError {
 impl std::error::Error for ExecError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ExecError::Pool(e) => Some(e),
+            ExecError::Pool(e) => Some(e.as_ref()),
             // Transparent: its message is this error's message.
             ExecError::Layout(e) => e.source(),
             ExecError::Sink(e) => Some(e),

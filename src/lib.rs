@@ -138,6 +138,9 @@ mod space;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(doc)]
+pub mod example_generated;
+
 pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
 pub use io::FromRecords;
@@ -160,6 +163,10 @@ pub mod shard {
     pub use crate::io::shard::{merge_shards, shard_path, write_shard};
     pub use crate::space::shard_range;
 }
+
+/// The thread-pool crate: [`Collected::par_blocks`] returns its parallel
+/// iterator, and `RAYON_NUM_THREADS` sets the default thread count.
+pub use rayon;
 
 /// The SIMD crate the packs come from, for its arithmetic and the pack types
 /// not in the [`prelude`].

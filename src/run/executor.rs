@@ -133,7 +133,7 @@ impl Executor {
             .num_threads(threads)
             .thread_name(|i| format!("dataspace-{i}"))
             .build()
-            .map_err(ExecError::Pool)?;
+            .map_err(|e| ExecError::Pool(Box::new(e)))?;
         Ok(Executor {
             pool: Pool::Owned(Arc::new(pool)),
             ..self
