@@ -8,6 +8,23 @@ use crate::simd::Scalar;
 /// Grid axes have a length; a product design (`XDesign::product`) combines
 /// their lengths. Random axes ([`Axis::uniform`]) have none: they belong in
 /// random designs, where every point draws its own value.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::Axis;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { eta: f32, k: i32 }
+///
+/// let design = PDesign::product(PAxes {
+///     eta: Axis::linspace(-6.0, -3.0, 4),
+///     k: Axis::values([1, 2]),
+/// })?;
+/// assert_eq!(design.len(), 8);
+/// let etas: Vec<f32> = design.iter().step_by(2).map(|p| p.eta).collect();
+/// assert_eq!(etas, [-6.0, -5.0, -4.0, -3.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Axis<T> {
     kind: Kind<T>,
@@ -63,6 +80,16 @@ impl<T: core::fmt::Debug> core::fmt::Debug for Axis<T> {
 
 /// A scalar an axis can interpolate: every column [`Scalar`]; floats as
 /// they are, integers rounded to nearest.
+///
+/// ```
+/// use dataspace::AxisScalar;
+///
+/// assert_eq!(<i32 as AxisScalar>::from_f64(3.6), 4); // rounded, not truncated
+/// assert_eq!(<f32 as AxisScalar>::from_f64(3.6), 3.6);
+/// // A unit draw of 0.99 in [0, 3): the integer 2, never 3.
+/// assert_eq!(<i32 as AxisScalar>::uniform(0.0, 3.0, 0.99), 2);
+/// assert_eq!(<f64 as AxisScalar>::uniform(10.0, 20.0, 0.5), 15.0);
+/// ```
 pub trait AxisScalar: Copy {
     /// The smallest and largest finite values, as f64.
     const RANGE: (f64, f64);
@@ -105,6 +132,18 @@ impl<T: Scalar> AxisScalar for T {
 
 impl<T> Axis<T> {
     /// These values, in order.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { r0: [f32; 2] }
+    ///
+    /// let design = PDesign::product(PAxes { r0: Axis::values([[0.1, -2.0], [0.2, -1.0]]) })?;
+    /// assert_eq!(design.get(1), Some(P { r0: [0.2, -1.0] }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn values(values: impl Into<Vec<T>>) -> Self {
         Axis {
@@ -113,6 +152,19 @@ impl<T> Axis<T> {
     }
 
     /// One value: an axis of length 1 (a free field held constant).
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { eta: f32, j: f32 }
+    ///
+    /// let design = PDesign::product(PAxes { eta: Axis::linspace(0.0, 1.0, 3), j: Axis::value(15.0) })?;
+    /// assert_eq!(design.len(), 3);
+    /// assert!(design.iter().all(|p| p.j == 15.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn value(value: T) -> Self {
         Axis {
@@ -121,6 +173,16 @@ impl<T> Axis<T> {
     }
 
     /// The number of values, or `None` for a random axis.
+    ///
+    /// ```
+    /// use dataspace::Axis;
+    ///
+    /// assert_eq!(Axis::values([1, 2, 3]).len(), Some(3));
+    /// assert_eq!(Axis::<f64>::logspace(-2.0, 1.0, 4).len(), Some(4));
+    /// let random = Axis::uniform(0.0f32, 1.0);
+    /// assert_eq!(random.len(), None);
+    /// assert!(random.is_random() && !random.is_empty());
+    /// ```
     #[must_use]
     pub fn len(&self) -> Option<usize> {
         match &self.kind {
@@ -175,6 +237,18 @@ impl<T> Axis<T> {
     ///
     /// # Errors
     /// What is wrong, in words (the design names the field).
+    ///
+    /// ```
+    /// use dataspace::Axis;
+    ///
+    /// assert_eq!(Axis::linspace(0.0f32, 1.0, 5).check(), Ok(()));
+    /// assert_eq!(
+    ///     Axis::uniform(1.0f32, 0.0).check(),
+    ///     Err("uniform needs lo < hi, got [1, 0)".to_string())
+    /// );
+    /// assert!(Axis::<u32>::linspace(0, 10, 3).check().is_ok());
+    /// assert!(Axis::<i32>::logspace(0.0, 12.0, 3).check().is_err()); // 10^12 > i32::MAX
+    /// ```
     pub fn check(&self) -> Result<(), String> {
         let inside = |x: f64, (min, max): (f64, f64)| x.is_finite() && min <= x && x <= max;
         match &self.kind {
@@ -244,6 +318,21 @@ impl<T: AxisScalar> Axis<T> {
     /// `linspace(lo, hi, n)` bit for bit (computed in `f64` as numpy does,
     /// then converted to `T`; `n = 1` gives `lo`). Integers are rounded to
     /// nearest, where numpy's `dtype=int` would truncate.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f64, n: i32 }
+    ///
+    /// let design = PDesign::zip(PAxes { x: Axis::linspace(0.0, 1.0, 5), n: Axis::linspace(0, 10, 5) })?;
+    /// let x: Vec<f64> = design.iter().map(|p| p.x).collect();
+    /// assert_eq!(x, [0.0, 0.25, 0.5, 0.75, 1.0]);
+    /// let n: Vec<i32> = design.iter().map(|p| p.n).collect();
+    /// assert_eq!(n, [0, 3, 5, 8, 10]); // 2.5 and 7.5 rounded to nearest (away from 0)
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn linspace(lo: T, hi: T, n: usize) -> Self {
         Axis {
@@ -262,6 +351,19 @@ impl<T: AxisScalar> Axis<T> {
     /// exponent: numpy's `logspace`, `10^x` of the [`linspace`](Axis::linspace)
     /// exponents (`n = 1` gives `10^lo_exp`). The power is the platform's
     /// `pow`, which may differ from numpy's in the last bit.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { rate: f64 }
+    ///
+    /// let design = PDesign::product(PAxes { rate: Axis::logspace(-2.0, 1.0, 4) })?;
+    /// let rates: Vec<f64> = design.iter().map(|p| p.rate).collect();
+    /// assert_eq!(rates, [0.01, 0.1, 1.0, 10.0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn logspace(lo_exp: f64, hi_exp: f64, n: usize) -> Self {
         Axis {
@@ -279,6 +381,20 @@ impl<T: AxisScalar> Axis<T> {
     /// A random value per point, uniform in `[lo, hi)` (for random designs):
     /// never `hi`; for integers each of `lo..hi` equally likely. The bounds
     /// are checked when a design is built ([`Axis::check`]).
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::{Axis, Sampler};
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { eta: f32, seed: u32 }
+    ///
+    /// let axes = PAxes { eta: Axis::uniform(-6.0, -3.0), seed: Axis::uniform(0, 4) };
+    /// let design = PDesign::random(100, Sampler::Uniform, 42, axes)?;
+    /// assert_eq!(design.len(), 100);
+    /// assert!(design.iter().all(|p| (-6.0..-3.0).contains(&p.eta) && p.seed < 4));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn uniform(lo: T, hi: T) -> Self {
         Axis {

@@ -24,6 +24,20 @@ use crate::space::{Lanes, PackedSpace, Points, Space};
 ///
 /// Free field `f` is the `f`-th free field in declaration order, the index
 /// [`Plan::locate`] takes.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::{Axes, Axis};
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { a: f32, b: i32, #[space(fixed)] dt: f32 }
+///
+/// assert_eq!(<PAxes as Axes>::FIELDS, ["a", "b"]); // free fields only
+/// let design = PDesign::product(PAxes { a: Axis::values([1.0, 2.0]), b: Axis::value(7), dt: 0.1 })?;
+/// assert_eq!(design.axes().dt, 0.1);
+/// assert_eq!(design.get(1), Some(P { a: 2.0, b: 7, dt: 0.1 }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Axes: Clone {
     /// A point: the user's struct.
     type Point;
@@ -52,7 +66,24 @@ pub trait Axes: Clone {
 }
 
 /// [`Axes`] whose design has packs of `V` lanes: implemented by the derive
-/// for every `V` that the free fields' scalars support.
+/// for every `V` that the free fields' scalars support. It is what lets a
+/// design be collected and run like a stored space.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::Axis;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// let design = PDesign::product(PAxes { x: Axis::linspace(0.0, 5.0, 6) })?;
+/// let pack = design.collect::<4>().iter().nth(1).unwrap(); // points 4..8
+/// assert_eq!(pack.valid(), 2);
+/// assert_eq!(&pack.x.to_array()[..2], &[4.0, 5.0]);
+/// let squares = Executor::sequential().run(&design, |p: PLanes<'_, 4>| p.x * p.x)?;
+/// assert_eq!(squares, [0.0, 1.0, 4.0, 9.0, 16.0, 25.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait AxesLanes<const V: usize>: Axes {
     /// The lanes of the struct, borrowing the fixed fields from the axes.
     type Lanes<'a>: Lanes<V, Point = Self::Point> + Copy
@@ -116,6 +147,19 @@ impl<A: Axes> Design<A> {
     ///
     /// # Errors
     /// An invalid axis, a random axis, or more points than `usize` counts.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { a: i32, b: i32 }
+    ///
+    /// let grid = PDesign::product(PAxes { a: Axis::values([1, 2]), b: Axis::values([10, 20, 30]) })?;
+    /// let points: Vec<(i32, i32)> = grid.iter().map(|p| (p.a, p.b)).collect();
+    /// assert_eq!(points, [(1, 10), (1, 20), (1, 30), (2, 10), (2, 20), (2, 30)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn product(axes: A) -> Result<Self, DesignError> {
         let groups: Vec<Vec<usize>> = (0..A::FIELDS.len()).map(|f| vec![f]).collect();
         let plan = Plan::grid(&axes.field_axes()?, &groups)?;
@@ -127,6 +171,21 @@ impl<A: Axes> Design<A> {
     /// # Errors
     /// Axes of unequal lengths ([`DesignError::ZipLengths`] naming two of
     /// them: never a truncation), an invalid or a random axis.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { a: i32, b: f32 }
+    ///
+    /// let pairs = PDesign::zip(PAxes { a: Axis::values([1, 2, 3]), b: Axis::linspace(0.0, 1.0, 3) })?;
+    /// let points: Vec<(i32, f32)> = pairs.iter().map(|p| (p.a, p.b)).collect();
+    /// assert_eq!(points, [(1, 0.0), (2, 0.5), (3, 1.0)]);
+    /// let uneven = PDesign::zip(PAxes { a: Axis::values([1, 2]), b: Axis::value(0.0) });
+    /// assert!(uneven.is_err()); // 2 values against 1: never truncated
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zip(axes: A) -> Result<Self, DesignError> {
         let groups = [(0..A::FIELDS.len()).collect::<Vec<usize>>()];
         let plan = Plan::grid(&axes.field_axes()?, &groups)?;
@@ -139,6 +198,24 @@ impl<A: Axes> Design<A> {
     /// # Errors
     /// A name that is no free field, a field in two groups or in none, and
     /// the errors of [`zip`](Design::zip) within a group.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { eta: f32, j: f32, seed: u32 }
+    ///
+    /// let axes = PAxes {
+    ///     eta: Axis::values([-5.0, -4.0]),
+    ///     j: Axis::values([10.0, 15.0]), // paired with eta
+    ///     seed: Axis::values([0, 1, 2]),
+    /// };
+    /// let design = PDesign::groups(axes, &[&["eta", "j"], &["seed"]])?;
+    /// assert_eq!(design.len(), 6); // 2 pairs x 3 seeds
+    /// assert_eq!(design.get(4), Some(P { eta: -4.0, j: 15.0, seed: 1 }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn groups(axes: A, groups: &[&[&str]]) -> Result<Self, DesignError> {
         let groups = resolve_groups(A::FIELDS, groups)?;
         let plan = Plan::grid(&axes.field_axes()?, &groups)?;
@@ -153,12 +230,41 @@ impl<A: Axes> Design<A> {
     /// # Errors
     /// A values axis of another length, an invalid axis, or a Sobol design
     /// beyond its limits.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::{Axis, Sampler};
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { eta: f32, j: f32 }
+    ///
+    /// let axes = PAxes { eta: Axis::uniform(-6.0, -3.0), j: Axis::value(15.0) };
+    /// let design = PDesign::random(500, Sampler::Sobol, 7, axes.clone())?;
+    /// assert!(design.iter().all(|p| (-6.0..-3.0).contains(&p.eta) && p.j == 15.0));
+    /// // The same seed gives the same points.
+    /// let again = PDesign::random(500, Sampler::Sobol, 7, axes)?;
+    /// assert_eq!(design.get(123), again.get(123));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn random(n: usize, sampler: Sampler, seed: u64, axes: A) -> Result<Self, DesignError> {
         let plan = Plan::random(n, sampler, seed, &axes.field_axes()?)?;
         Ok(Design { axes, plan })
     }
 
     /// The axes and fixed values.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32, #[space(fixed)] dt: f32 }
+    ///
+    /// let design = PDesign::product(PAxes { x: Axis::values([1.0, 2.0]), dt: 0.01 })?;
+    /// assert_eq!(design.axes().dt, 0.01);
+    /// assert_eq!(design.axes().x.len(), Some(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn axes(&self) -> &A {
         &self.axes
@@ -169,6 +275,20 @@ impl<A: Axes> Design<A> {
     /// # Errors
     /// [`DesignError::TooLarge`] if the columns cannot be allocated (run
     /// such a design as it is instead).
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { a: f32, b: i32 }
+    ///
+    /// let design = PDesign::product(PAxes { a: Axis::values([0.5, 1.5]), b: Axis::values([1, 2]) })?;
+    /// let space: PSpace = design.to_space()?;
+    /// assert_eq!(space.columns().a, &[0.5, 0.5, 1.5, 1.5]);
+    /// assert_eq!(space.columns().b, &[1, 2, 1, 2]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_space(&self) -> Result<A::Space, DesignError> {
         self.axes.to_space(&self.plan)
     }

@@ -7,6 +7,22 @@ use crate::error::DesignError;
 /// How random designs draw their points. Every draw is a function of
 /// (seed, field, point index) alone: the same seed gives the same points
 /// whatever the thread count or chunking.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::{Axis, Sampler};
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { u: f64 }
+///
+/// let axes = PAxes { u: Axis::uniform(0.0, 1.0) };
+/// let design = PDesign::random(4, Sampler::LatinHypercube, 1, axes)?;
+/// // Latin hypercube: one point in each quarter of [0, 1).
+/// let mut strata: Vec<usize> = design.iter().map(|p| (p.u * 4.0) as usize).collect();
+/// strata.sort();
+/// assert_eq!(strata, [0, 1, 2, 3]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sampler {
     /// Independent uniform draws (SplitMix64 of seed, field and point).

@@ -23,6 +23,22 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 /// the other operand when one is NaN (as `wide` does), and a sum over all
 /// lanes is NaN: reduce with [`sum_lanes`](FloatPack::sum_lanes) and the
 /// pack's count of real lanes, [`Lanes::valid`](crate::Lanes::valid).
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// // Written once for any float pack: `f32x4`, or a `Lockstep` of 64 lanes.
+/// fn relu_plus<P: FloatPack>(x: P, y: P) -> P {
+///     let zero = x - x;
+///     x.simd_gt(zero).select(x, zero).mul_add(y, y) // max(x, 0) * y + y
+/// }
+/// let x = f32x4::from([-1.0, 0.5, 2.0, 3.0]);
+/// let out = relu_plus(x, f32x4::splat(2.0));
+/// assert_eq!(out.to_array(), [2.0, 3.0, 6.0, 8.0]);
+/// let wide = relu_plus(F32::<64>::splat(3.0), F32::<64>::splat(2.0));
+/// assert_eq!(wide.sum_lanes(64), 64.0 * 8.0);
+/// assert_eq!(f64x2::from([4.0, 9.0]).sqrt().to_array(), [2.0, 3.0]);
+/// ```
 pub trait FloatPack:
     Copy
     + Send
@@ -98,6 +114,14 @@ pub trait FloatPack:
     fn any(self) -> bool;
     /// Sum of the first `n` lanes (all lanes if `n` is larger), added in lane
     /// order from 0: the reduction to use on a pack with tail lanes.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// let x = f32x4::from([1.0, 2.0, 3.0, f32::NAN]); // lane 3 a tail lane
+    /// assert_eq!(x.sum_lanes(3), 6.0);
+    /// assert!(x.sum_lanes(4).is_nan());
+    /// ```
     #[inline]
     fn sum_lanes(self, n: usize) -> Self::Scalar {
         self.add_lanes_to(Self::Scalar::from_fill(0.0), n)
@@ -109,14 +133,54 @@ pub trait FloatPack:
 
 /// A scalar whose `V`-lane pack is a [`FloatPack`]: the bound a kernel generic
 /// over `V` writes, `where f32: Float<V>`.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// // One kernel for every lane count f32 has.
+/// fn kernel<const V: usize>(p: PLanes<'_, V>) -> F32<V>
+/// where
+///     f32: Float<V>,
+/// {
+///     p.x.mul_add(p.x, F32::<V>::splat(1.0)) // x^2 + 1
+/// }
+/// let space = PSpace::new(PColumns { x: vec![0.0, 1.0, 2.0, 3.0, 4.0] })?;
+/// let narrow = Executor::sequential().run(&space, kernel::<4>)?;
+/// let wide = Executor::sequential().run(&space, kernel::<64>)?;
+/// assert_eq!(narrow, [1.0, 2.0, 5.0, 10.0, 17.0]);
+/// assert_eq!(narrow, wide);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Float<const V: usize>: Packable<V, Pack: FloatPack<Scalar = Self>> {}
 
 impl<T: Packable<V, Pack: FloatPack<Scalar = T>>, const V: usize> Float<V> for T {}
 
 /// The pack of `V` `f32` lanes: `F32<8>` is `f32x8`, `F32<64>` four `f32x16` in lockstep.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// let eight: F32<8> = f32x8::splat(1.5); // the same type
+/// assert_eq!(eight.sum_lanes(8), 12.0);
+/// let wide = F32::<64>::from_array(core::array::from_fn(|k| k as f32));
+/// assert_eq!(wide, Lockstep::<f32x16, 4>::from_array(core::array::from_fn(|k| k as f32)));
+/// assert_eq!(wide.to_array()[63], 63.0);
+/// ```
 pub type F32<const V: usize> = <f32 as Packable<V>>::Pack;
 
 /// The pack of `V` `f64` lanes: `F64<4>` is `f64x4`.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// let x: F64<4> = f64x4::from([1.0, 4.0, 9.0, 16.0]);
+/// assert_eq!(x.sqrt().to_array(), [1.0, 2.0, 3.0, 4.0]);
+/// let y = F64::<16>::splat(0.5); // two f64x8 in lockstep
+/// assert_eq!(y.sum_lanes(16), 8.0);
+/// ```
 pub type F64<const V: usize> = <f64 as Packable<V>>::Pack;
 
 macro_rules! float_packs {

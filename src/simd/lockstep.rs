@@ -17,6 +17,17 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 /// `R` packs of one scalar operated in lockstep: a pack of `R` times as many
 /// lanes. Lane `k` is lane `k % W` of register `k / W` (`W` the lanes of one
 /// register), so the lanes are in point order.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// // 32 lanes of f32: two f32x16 registers, lanes 0..16 then 16..32.
+/// let x = Lockstep::<f32x16, 2>::from_array(core::array::from_fn(|k| k as f32));
+/// assert_eq!(x.0[1].to_array()[0], 16.0);
+/// let y = x.mul_add(x, F32::<32>::splat(1.0)); // every operation on each register
+/// assert_eq!(y.to_array()[17], 17.0 * 17.0 + 1.0);
+/// assert_eq!(y.sum_lanes(2), 1.0 + 2.0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Lockstep<P, const R: usize>(pub [P; R]);
 

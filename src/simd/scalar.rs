@@ -24,6 +24,17 @@ mod sealed {
 /// Implemented for the scalars of the table in the crate docs (`f32`, `f64`,
 /// `i32`, `u32`, `i64`). Sealed: the derive checks field types by name, so
 /// the list is closed.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::io::{Dtype, Value};
+///
+/// assert_eq!((f32::NAME, f32::DTYPE, f32::FLOAT), ("f32", Dtype::F32, true));
+/// assert_eq!(i32::from_fill(f64::NAN), 0); // the default fill, for integers
+/// assert_eq!(u32::from_fill(-3.0), 0); // saturating, as `as`
+/// assert!(f32::NAN.same_bits(f32::NAN));
+/// assert_eq!(2.5f64.value(), Value::F64(2.5));
+/// ```
 pub trait Scalar:
     Copy + PartialEq + PartialOrd + fmt::Debug + Default + Send + Sync + 'static + sealed::Sealed
 {
@@ -74,6 +85,19 @@ pub trait Scalar:
 /// above it a [`Lockstep`] of registers. The trait holds only what moving
 /// data in and out needs; arithmetic comes from
 /// [`FloatPack`](crate::FloatPack) or the pack type itself.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// // Generic over the lane count: `T::Pack` is `i32x8` for `V = 8`.
+/// fn ramp<T: Packable<V>, const V: usize>(f: impl Fn(usize) -> T) -> T::Pack {
+///     <T::Pack as Pack<V>>::from_array(core::array::from_fn(f))
+/// }
+/// let pack = ramp::<i32, 8>(|k| k as i32 * 10);
+/// assert_eq!(pack.to_array(), [0, 10, 20, 30, 40, 50, 60, 70]);
+/// assert_eq!(<u32x4 as Pack<4>>::splat(7).to_array(), [7; 4]);
+/// assert_eq!(<f64x2 as Pack<2>>::load(&[1.0, 2.0]).to_array(), [1.0, 2.0]);
+/// ```
 pub trait Pack<const V: usize>: Copy + fmt::Debug + Send + Sync + 'static {
     /// The scalar in each lane.
     type Scalar: Scalar;
@@ -99,6 +123,15 @@ pub trait Pack<const V: usize>: Copy + fmt::Debug + Send + Sync + 'static {
 ///
 /// A space with fields of several scalars supports the lane counts they have
 /// in common (`f32` with `f64`: 4, 8, 16 and 32).
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// let a: <f32 as Packable<8>>::Pack = f32x8::splat(1.0);
+/// let b: <f64 as Packable<32>>::Pack = Lockstep([f64x8::splat(2.0); 4]);
+/// let c: <i64 as Packable<2>>::Pack = i64x2::new([1, 2]);
+/// assert_eq!((a.to_array()[7], b.to_array()[31], c.to_array()), (1.0, 2.0, [1, 2]));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no SIMD pack of {V} lanes",
     label = "no pack of `{Self}` with {V} lanes",
@@ -121,6 +154,16 @@ macro_rules! scalar_table {
             lockstep $reg:ident ($w:literal): $($lv:literal => $r:literal),+;
     )+) => {
         /// The scalar type of a column: what `.npy` files store and CSV cells parse as.
+        ///
+        /// ```
+        /// use dataspace::io::Dtype;
+        /// use dataspace::Scalar;
+        ///
+        /// assert_eq!(f64::DTYPE, Dtype::F64);
+        /// assert_eq!((Dtype::F32.name(), Dtype::F32.npy(), Dtype::F32.size()), ("f32", "<f4", 4));
+        /// assert_eq!(Dtype::I64.to_string(), "i64");
+        /// assert_eq!(Dtype::ALL.len(), 5);
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Dtype {
@@ -157,6 +200,18 @@ macro_rules! scalar_table {
         }
 
         /// One cell: a value of one of the column scalars.
+        ///
+        /// ```
+        /// use dataspace::io::{Dtype, Value};
+        ///
+        /// let cell = Value::F32(0.1);
+        /// assert_eq!(cell.dtype(), Dtype::F32);
+        /// assert_eq!(cell.to_string(), "0.1"); // the shortest text that reads back
+        /// assert_eq!(Value::F64(f64::NEG_INFINITY).to_string(), "-inf");
+        /// let mut bytes = Vec::new();
+        /// Value::I32(-2).write_le(&mut bytes);
+        /// assert_eq!(bytes, (-2i32).to_le_bytes());
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum Value {

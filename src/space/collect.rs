@@ -11,6 +11,20 @@ use core::ops::Range;
 use rayon::prelude::*;
 
 /// How [`Space::collect_with`](crate::Space::collect_with) lays out a space.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+/// let options = CollectOptions { n_pmap: 2, ..CollectOptions::default() };
+/// assert!(options.fill.is_nan());
+/// let packs = space.collect_with::<4>(options)?;
+/// assert_eq!(packs.shape(), (2, 2, 4)); // 2 blocks of 2 packs of 4 lanes: 16 >= 10 lanes
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CollectOptions {
     /// Number of blocks, the pmap axis: each block is one task for a rayon
@@ -46,6 +60,22 @@ impl Default for CollectOptions {
 /// Lanes past N hold the fill value. They all sit in the last packs: at most
 /// one pack is partly filled, and packs (even whole blocks) past it hold fill
 /// only, with [`Lanes::valid`](crate::Lanes::valid) = 0.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+/// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 2, ..Default::default() })?;
+/// assert_eq!(packs.shape(), (2, 2, 4));
+/// // Point 6: block 6 / (2 * 4) = 0, pack (6 / 4) % 2 = 1, lane 6 % 4 = 2.
+/// assert_eq!(packs.pack(0, 1).unwrap().x.to_array()[2], 6.0);
+/// let valid: Vec<usize> = packs.iter().map(|p| p.valid()).collect();
+/// assert_eq!(valid, [4, 4, 2, 0]); // the last pack holds fill only
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Collected<'a, S, const V: usize> {
     space: &'a S,
     n_pmap: usize,
@@ -97,6 +127,19 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// `(n_pmap, n_map, V)`: blocks, packs per block, lanes per pack.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let packs = space.collect_with::<8>(CollectOptions { n_pmap: 3, ..Default::default() })?;
+    /// assert_eq!(packs.shape(), (3, 1, 8)); // n_map = ceil(10 / (8 * 3)) = 1
+    /// assert_eq!((packs.len(), packs.n_packs()), (10, 3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.n_pmap, self.n_map, V)
@@ -133,6 +176,21 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// The lanes of block `p`, pack `m`, or `None` if either is out of range.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 1, ..Default::default() })?;
+    /// let third = packs.pack(0, 2).unwrap(); // points 8..12
+    /// assert_eq!(third.valid(), 2);
+    /// assert_eq!(&third.x.to_array()[..2], &[8.0, 9.0]);
+    /// assert!(packs.pack(0, 3).is_none() && packs.pack(1, 0).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     #[inline]
     pub fn pack(&self, p: usize, m: usize) -> Option<S::Lanes<'a>> {
@@ -141,6 +199,21 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// Block `p`, or `None` if `p >= n_pmap`.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 2, ..Default::default() })?;
+    /// let second = packs.block(1).unwrap();
+    /// assert_eq!((second.index(), second.len()), (1, 2));
+    /// assert_eq!(second.points(), 8..10);
+    /// assert!(packs.block(2).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn block(&self, p: usize) -> Option<Block<'a, S, V>> {
         (p < self.n_pmap).then_some(Block {
@@ -150,6 +223,20 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// Every pack of every block, in point order.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 2, ..Default::default() })?;
+    /// let points: Vec<f32> = packs.iter().flat_map(|p| p.points().collect::<Vec<_>>()).map(|p| p.x).collect();
+    /// assert_eq!(points, (0..10).map(|i| i as f32).collect::<Vec<_>>());
+    /// assert_eq!(packs.iter().len(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn iter(&self) -> Packs<'a, S, V> {
         Packs {
@@ -166,6 +253,23 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     }
 
     /// The blocks as a rayon parallel iterator: block `p` is one task.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::rayon::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 2, ..Default::default() })?;
+    /// let sums: Vec<f32> = packs
+    ///     .par_blocks()
+    ///     .map(|block| block.iter().map(|p| p.x.sum_lanes(p.valid())).sum())
+    ///     .collect();
+    /// assert_eq!(sums, [28.0, 17.0]); // 0 + ... + 7, then 8 + 9
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn par_blocks(&self) -> impl IndexedParallelIterator<Item = Block<'a, S, V>>
     where
@@ -200,6 +304,23 @@ impl<'a, S: PackedSpace<V>, const V: usize> IntoIterator for &Collected<'a, S, V
 }
 
 /// The `n_map` packs one worker gets: block `p` of a [`Collected`] layout.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+/// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 2, ..Default::default() })?;
+/// let block = packs.block(1).unwrap();
+/// assert_eq!(block.len(), 2); // n_map packs
+/// assert_eq!(block.lanes(), 8..16); // tail lanes included
+/// assert_eq!(block.points(), 8..10); // real points only
+/// assert_eq!(block.pack(0).unwrap().valid(), 2);
+/// assert_eq!(block.iter().map(|p| p.valid()).collect::<Vec<_>>(), [2, 0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Block<'a, S, const V: usize> {
     layout: Collected<'a, S, V>,
     index: usize,
@@ -287,6 +408,21 @@ impl<'a, S: PackedSpace<V>, const V: usize> IntoIterator for Block<'a, S, V> {
 ///
 /// Like [`Points`](super::Points), a cursor over (global pack) indices and
 /// a load per index.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+/// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 1, ..Default::default() })?;
+/// let mut iter = packs.iter();
+/// assert_eq!(iter.len(), 3);
+/// assert_eq!(iter.next_back().unwrap().valid(), 2); // the tail pack
+/// assert_eq!(iter.map(|p| p.x.to_array()[0]).collect::<Vec<_>>(), [0.0, 4.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Packs<'a, S, const V: usize> {
     layout: Collected<'a, S, V>,
     indices: Range<usize>,

@@ -25,11 +25,42 @@ use core::ops::Range;
 /// is its `N`, [`get`](Space::get) its `ds[i]`, [`iter`](Space::iter) its
 /// `for state in ds`. `#[derive(DataSpace)]` implements it for the generated
 /// `XSpace`; lazy designs implement it by computing point `i` from `i`.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::Axis;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// // Code written against `Space` takes stored spaces and designs alike.
+/// fn total<S: Space<Point = P>>(space: &S) -> f32 {
+///     space.iter().map(|p| p.x).sum()
+/// }
+/// let stored = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0] })?;
+/// let design = PDesign::product(PAxes { x: Axis::linspace(1.0, 3.0, 3) })?;
+/// assert_eq!(total(&stored), 6.0);
+/// assert_eq!(total(&design), 6.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Space {
     /// One parameter set: the user's struct.
     type Point;
 
     /// The number of points, N (the shared leading dimension).
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32, #[space(fixed)] dt: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0], dt: 0.1 })?;
+    /// assert_eq!(space.len(), 3);
+    /// assert!(!space.is_empty());
+    /// assert!(PSpace::new(PColumns { x: vec![], dt: 0.1 })?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn len(&self) -> usize;
 
     /// Whether the space has no points.
@@ -38,9 +69,36 @@ pub trait Space {
     }
 
     /// Point `index` (fixed fields cloned), or `None` past the end.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32, #[space(fixed)] dt: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0], dt: 0.1 })?;
+    /// assert_eq!(space.get(1), Some(P { x: 2.0, dt: 0.1 }));
+    /// assert_eq!(space.get(3), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn get(&self, index: usize) -> Option<Self::Point>;
 
     /// Every point in order.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32, #[space(fixed)] dt: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0], dt: 0.1 })?;
+    /// let xs: Vec<f32> = space.iter().map(|p| p.x).collect();
+    /// assert_eq!(xs, [1.0, 2.0, 3.0]);
+    /// for p in &space {
+    ///     assert_eq!(p.dt, 0.1);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     fn iter(&self) -> Points<'_, Self> {
         Points {
@@ -51,6 +109,23 @@ pub trait Space {
 
     /// Points `range` as a space of their own (for manual chunking), or an
     /// error if the range reaches past N or ends before it starts.
+    ///
+    /// # Errors
+    /// [`RangeError`] if `range` is not inside `0..N`.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32, #[space(fixed)] dt: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0, 4.0], dt: 0.1 })?;
+    /// let middle = space.slice(1..3)?;
+    /// assert_eq!(middle.len(), 2);
+    /// assert_eq!(middle.get(0), Some(P { x: 2.0, dt: 0.1 }));
+    /// assert!(space.slice(2..5).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn slice(&self, range: core::ops::Range<usize>) -> Result<Slice<'_, Self>, RangeError> {
         let len = self.len();
         if range.start > range.end || range.end > len {
@@ -70,6 +145,22 @@ pub trait Space {
     ///
     /// # Errors
     /// [`ShardError::NoShards`] if `count` is 0.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..200).map(|i| i as f32).collect() })?;
+    /// // Job 1 of 3 (e.g. SLURM_ARRAY_TASK_ID = 1): points 128..192.
+    /// let mine = space.shard(1, 3)?;
+    /// assert_eq!((mine.offset(), mine.len()), (128, 64));
+    /// assert_eq!(mine.get(0), Some(P { x: 128.0 }));
+    /// let sizes: Vec<usize> = (0..3).map(|i| space.shard(i, 3).map(|s| s.len())).collect::<Result<_, _>>()?;
+    /// assert_eq!(sizes, [128, 64, 8]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn shard(&self, index: usize, count: usize) -> Result<Slice<'_, Self>, ShardError> {
         let range = shard_range(self.len(), MAX_LANES, index, count)?;
         Ok(Slice::new(self, range))
@@ -80,6 +171,21 @@ pub trait Space {
     ///
     /// A view, not a copy: full packs are loaded straight from the columns
     /// when they are read. See [`Collected`] for the layout.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let packs = space.collect::<8>();
+    /// let real: Vec<usize> = packs.iter().map(|p| p.valid()).filter(|&v| v > 0).collect();
+    /// assert_eq!(real, [8, 2]); // 10 points: a full pack and a tail pack
+    /// let first = packs.iter().next().unwrap();
+    /// assert_eq!(first.x.to_array(), [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     fn collect<const V: usize>(&self) -> Collected<'_, Self, V>
     where
@@ -94,7 +200,24 @@ pub trait Space {
 
     /// [`collect`](Space::collect) with a chosen number of blocks and fill value.
     ///
-    /// Fails if `options.n_pmap` is 0 or the layout has more lanes than `usize` counts.
+    /// # Errors
+    /// [`LayoutError`] if `options.n_pmap` is 0 or the layout has more lanes
+    /// than `usize` counts.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32, k: i32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0], k: vec![4, 5, 6] })?;
+    /// let packs = space.collect_with::<4>(CollectOptions { n_pmap: 1, fill: -1.0 })?;
+    /// assert_eq!(packs.shape(), (1, 1, 4));
+    /// let pack = packs.pack(0, 0).unwrap();
+    /// assert_eq!(pack.x.to_array(), [1.0, 2.0, 3.0, -1.0]); // tail lane holds the fill
+    /// assert_eq!(pack.k.to_array(), [4, 5, 6, -1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn collect_with<const V: usize>(
         &self,
         options: CollectOptions,
@@ -111,6 +234,21 @@ pub trait Space {
 /// The derive implements this for every `V` that all free fields' scalars
 /// support (see [`Packable`](crate::Packable)); asking for another `V` is a
 /// compile error naming the scalar and the lane counts it has.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32, #[space(fixed)] dt: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0, 4.0, 5.0], dt: 0.5 })?;
+/// let lanes = PackedSpace::<4>::load(&space, 2, 0.0); // points 2..6
+/// assert_eq!(lanes.x.to_array(), [3.0, 4.0, 5.0, 0.0]);
+/// assert_eq!(*lanes.dt, 0.5); // fixed fields are borrowed
+/// let cut = PackedSpace::<4>::load_until(&space, 0, 2, f64::NAN);
+/// assert_eq!(cut.valid(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait PackedSpace<const V: usize>: Space {
     /// `V` points as one pack per free field: the generated `XLanes<'a, V>`.
     type Lanes<'a>: Lanes<V, Point = Self::Point> + Copy
@@ -134,6 +272,23 @@ pub trait PackedSpace<const V: usize>: Space {
 ///
 /// Implemented by the generated `XLanes<'a, V>`. The first [`valid`](Lanes::valid)
 /// lanes are real points; the rest are tail lanes holding the fill value.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32, #[space(fixed)] dt: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0], dt: 0.1 })?;
+/// let lanes = space.collect::<4>().pack(0, 0).unwrap();
+/// assert_eq!(lanes.valid(), 3); // lane 3 is a tail lane
+/// assert_eq!(lanes.lane(1), Some(P { x: 2.0, dt: 0.1 }));
+/// assert!(lanes.lane(3).unwrap().x.is_nan());
+/// assert_eq!(lanes.points().map(|p| p.x).collect::<Vec<_>>(), [1.0, 2.0, 3.0]);
+/// // A reduction over the real lanes only:
+/// assert_eq!(lanes.x.sum_lanes(lanes.valid()), 6.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Lanes<const V: usize> {
     /// The point type: the user's struct.
     type Point;
@@ -159,6 +314,21 @@ pub trait Lanes<const V: usize> {
 ///
 /// Like [`Packs`], a cursor over indices (a `Range<usize>`, which does the
 /// counting) and a read per index.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0] })?;
+/// let points = space.iter();
+/// assert_eq!(points.len(), 3); // exact size
+/// let backwards: Vec<f32> = points.rev().map(|p| p.x).collect();
+/// assert_eq!(backwards, [3.0, 2.0, 1.0]);
+/// assert_eq!(space.iter().nth(1), Some(P { x: 2.0 }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Points<'a, S: ?Sized> {
     space: &'a S,

@@ -13,6 +13,17 @@ use core::ops::Range;
 ///
 /// # Errors
 /// [`ShardError::NoShards`] if `count` is 0; `lanes` of 0 counts as 1.
+///
+/// ```
+/// use dataspace::shard::shard_range;
+///
+/// // 100 points over 3 jobs, in packs of 8: 13 packs, split 5 + 4 + 4.
+/// let ranges: Vec<_> = (0..3).map(|i| shard_range(100, 8, i, 3)).collect::<Result<_, _>>()?;
+/// assert_eq!(ranges, [0..40, 40..72, 72..100]);
+/// assert_eq!(shard_range(100, 8, 3, 3)?, 100..100); // past the last shard: empty
+/// assert!(shard_range(100, 8, 0, 0).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn shard_range(
     len: usize,
     lanes: usize,

@@ -6,6 +6,22 @@ use core::ops::Range;
 /// Points `range` of a space, itself a space (for manual chunking): made by
 /// [`Space::slice`](crate::Space::slice). Point `i` of the slice is point
 /// `range.start + i` of the space; nothing is copied.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+/// let tail = space.slice(6..10)?;
+/// assert_eq!(tail.len(), 4);
+/// assert_eq!(tail.get(0), Some(P { x: 6.0 }));
+/// // A slice is a space: it collects and runs like one.
+/// let doubled = Executor::sequential().run(&tail, |p: PLanes<'_, 4>| p.x + p.x)?;
+/// assert_eq!(doubled, [12.0, 14.0, 16.0, 18.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Slice<'a, S: ?Sized> {
     space: &'a S,
@@ -30,6 +46,20 @@ impl<'a, S: ?Sized> Slice<'a, S> {
     }
 
     /// Where the slice starts in the space it was cut from.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let slice = space.slice(3..5)?;
+    /// assert_eq!(slice.offset(), 3);
+    /// // Point i of the slice is point offset + i of the space.
+    /// assert_eq!(slice.get(1), space.get(slice.offset() + 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn offset(&self) -> usize {
         self.start
