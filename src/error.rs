@@ -18,6 +18,21 @@ use std::path::{Path, PathBuf};
 /// ```text
 /// free parameter `j` of `Mpr` has 2 points but `eta` has 3
 /// ```
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::ShapeError;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { a: f32, b: f32 }
+///
+/// let error = PSpace::new(PColumns { a: vec![1.0; 3], b: vec![1.0; 2] }).unwrap_err();
+/// assert_eq!(
+///     error,
+///     ShapeError::LengthMismatch { space: "P", field: "b", found: 2, expected: 3, expected_from: "a" }
+/// );
+/// assert_eq!(error.to_string(), "free parameter `b` of `P` has 2 points but `a` has 3");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ShapeError {
@@ -51,6 +66,20 @@ impl fmt::Display for ShapeError {
 impl std::error::Error for ShapeError {}
 
 /// [`CollectOptions`](crate::CollectOptions) that describe no valid layout.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::LayoutError;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0] })?;
+/// let error = space.collect_with::<4>(CollectOptions { n_pmap: 0, ..Default::default() }).unwrap_err();
+/// assert_eq!(error, LayoutError::NoBlocks);
+/// assert!(error.to_string().starts_with("`n_pmap` is 0, expected at least 1 block"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LayoutError {
@@ -84,6 +113,22 @@ impl fmt::Display for LayoutError {
 impl std::error::Error for LayoutError {}
 
 /// A run of an [`Executor`](crate::Executor) that could not finish.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::ExecError;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// assert!(matches!(Executor::parallel().threads(0), Err(ExecError::NoThreads)));
+/// let space = PSpace::new(PColumns { x: vec![0.0, 1.0, 2.0, 3.0] })?;
+/// // A panicking kernel is an error naming the first point that failed.
+/// let result = Executor::sequential().map(&space, |p: P| if p.x < 2.0 { p.x } else { panic!("x = {}", p.x) });
+/// let Err(ExecError::KernelPanicked { point, message }) = result else { unreachable!() };
+/// assert_eq!((point, message.as_str()), (2, "x = 2"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ExecError {
@@ -189,6 +234,20 @@ impl From<LayoutError> for ExecError {
 }
 
 /// A range of points that is not inside `0..N`.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::RangeError;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0] })?;
+/// let error = space.slice(2..5).unwrap_err();
+/// assert_eq!(error, RangeError { start: 2, end: 5, len: 3 });
+/// assert_eq!(error.to_string(), "points 2..5 are not inside a space of 3 points");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RangeError {
     /// First point asked for.
@@ -212,6 +271,21 @@ impl fmt::Display for RangeError {
 impl std::error::Error for RangeError {}
 
 /// Axes that describe no design.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::{Axis, DesignError};
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { a: f32, b: f32 }
+///
+/// let error = PDesign::zip(PAxes { a: Axis::values([1.0, 2.0, 3.0]), b: Axis::values([1.0, 2.0]) }).unwrap_err();
+/// assert_eq!(error, DesignError::ZipLengths { field: "b", len: 2, expected: 3, expected_from: "a" });
+/// assert_eq!(
+///     error.to_string(),
+///     "zipped axes must have equal lengths: `b` has 2 values but `a` has 3"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DesignError {
@@ -351,6 +425,20 @@ mod tests {
 }
 
 /// What went wrong reading or writing a table.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::io::IoError;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { a: f32, b: f32 }
+///
+/// let missing = PSpace::read_csv("a\n1.0\n".as_bytes(), PFixed {}).unwrap_err();
+/// assert!(matches!(&missing, IoError::MissingColumn { column } if column == "b"));
+/// assert_eq!(missing.to_string(), "the header has no column `b`");
+/// let bad = PSpace::read_csv("a,b\n1.0,x\n".as_bytes(), PFixed {}).unwrap_err();
+/// assert_eq!(bad.to_string(), "line 2, column `b`: `x` is not a valid f32");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum IoError {
@@ -559,6 +647,15 @@ impl IoError {
 }
 
 /// What is wrong with a shard or a set of shard files.
+///
+/// ```
+/// use dataspace::shard::{write_shard, ShardError};
+/// use std::path::Path;
+///
+/// let error = write_shard(Path::new("results/run"), 5, 4, &[1.0f32]).unwrap_err();
+/// assert!(matches!(error, ShardError::Index { index: 5, count: 4 }));
+/// assert_eq!(error.to_string(), "shard 5 of 4 does not exist: indices run from 0 to 3");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShardError {

@@ -100,6 +100,25 @@ impl Writer {
 /// # Errors
 /// As [`write_csv`](crate::io::write_csv); [`IoError::NotADirectory`] if `dir` is a file;
 /// [`IoError::File`] naming the file that could not be written.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::io::{read_npy, write_npy, Column};
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32, k: i32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![0.5, 1.5], k: vec![1, 2] })?;
+/// let energy = vec![0.25f64, 2.25];
+/// let dir = std::env::temp_dir().join(format!("dataspace-doc-write-npy-{}", std::process::id()));
+/// write_npy(&dir, &[&space, &Column::new("energy", &energy)])?;
+/// // One file per column: `np.load(dir / "x.npy")` in Python.
+/// assert_eq!(read_npy::<f32>(&dir.join("x.npy"))?, [0.5, 1.5]);
+/// assert_eq!(read_npy::<i32>(&dir.join("k.npy"))?, [1, 2]);
+/// assert_eq!(read_npy::<f64>(&dir.join("energy.npy"))?, energy);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
     let rows = check_rows(tables)?;
     let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
@@ -225,6 +244,20 @@ pub(crate) fn write_npy_file<T: Scalar>(path: &Path, values: &[T]) -> Result<(),
 /// [`IoError::File`] if the file cannot be read; [`IoError::NpyDtype`] if it
 /// holds another type; [`IoError::Npy`] if it is malformed, not 1-D, or its
 /// data is shorter or longer than its header says.
+///
+/// ```
+/// use dataspace::io::{read_npy, write_npy, Column, IoError};
+///
+/// let dir = std::env::temp_dir().join(format!("dataspace-doc-read-npy-{}", std::process::id()));
+/// write_npy(&dir, &[&Column::new("r", &[1.0f32, 2.0, 3.0])])?;
+/// let r: Vec<f32> = read_npy(&dir.join("r.npy"))?;
+/// assert_eq!(r, [1.0, 2.0, 3.0]);
+/// // Another element type is an error, never a reinterpretation.
+/// let wrong = read_npy::<f64>(&dir.join("r.npy"));
+/// assert!(matches!(wrong, Err(IoError::NpyDtype { .. })));
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_npy<T: Scalar>(path: &Path) -> Result<Vec<T>, IoError> {
     read(path)
 }

@@ -9,6 +9,14 @@ use crate::space::shard_range;
 use std::path::{Path, PathBuf};
 
 /// The file for shard `index` of `count`: `<stem>.shard-<index>-of-<count>.npy`.
+///
+/// ```
+/// use dataspace::shard::shard_path;
+/// use std::path::Path;
+///
+/// let path = shard_path(Path::new("results/run"), 2, 8);
+/// assert_eq!(path, Path::new("results/run.shard-2-of-8.npy"));
+/// ```
 #[must_use]
 pub fn shard_path(stem: &Path, index: usize, count: usize) -> PathBuf {
     let mut name = stem
@@ -27,6 +35,28 @@ pub fn shard_path(stem: &Path, index: usize, count: usize) -> PathBuf {
 /// index at or past it, [`ShardError::BadStem`] for a stem without a file
 /// name (`""`, `..`), [`ShardError::Io`] naming the file if it cannot be
 /// written.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::shard::{merge_shards, write_shard};
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..100).map(|i| i as f32).collect() })?;
+/// let stem = std::env::temp_dir().join(format!("dataspace-doc-write-shard-{}", std::process::id()));
+/// let mut files = Vec::new();
+/// for job in 0..2 {
+///     // What each job of the array runs: its shard, then its file.
+///     let shard = space.shard(job, 2)?;
+///     let results = Executor::sequential().run(&shard, |p: PLanes<'_, 8>| p.x * p.x)?;
+///     files.push(write_shard(&stem, job, 2, &results)?);
+/// }
+/// let all: Vec<f32> = merge_shards(&files, space.len(), 64)?; // `Space::shard` uses 64 lanes
+/// assert_eq!((all.len(), all[99]), (100, 99.0 * 99.0));
+/// files.iter().try_for_each(std::fs::remove_file)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_shard<T: Scalar>(
     stem: &Path,
     index: usize,
@@ -71,6 +101,24 @@ fn parse_name(path: &Path) -> Option<(&str, usize, usize)> {
 ///
 /// # Errors
 /// A [`ShardError`] naming the file or shard; nothing is returned in part.
+///
+/// ```
+/// use dataspace::shard::{merge_shards, shard_range, write_shard, ShardError};
+///
+/// let stem = std::env::temp_dir().join(format!("dataspace-doc-merge-{}", std::process::id()));
+/// let results: Vec<f64> = (0..10).map(f64::from).collect();
+/// let mut files = Vec::new();
+/// for i in 0..3 {
+///     let range = shard_range(10, 4, i, 3)?; // 0..4, 4..8, 8..10
+///     files.push(write_shard(&stem, i, 3, &results[range])?);
+/// }
+/// files.reverse(); // any order
+/// assert_eq!(merge_shards::<f64>(&files, 10, 4)?, results);
+/// let incomplete = merge_shards::<f64>(&files[..2], 10, 4);
+/// assert!(matches!(incomplete, Err(ShardError::Missing { index: 0 })));
+/// files.iter().try_for_each(std::fs::remove_file)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn merge_shards<T: Scalar>(
     paths: &[PathBuf],
     len: usize,

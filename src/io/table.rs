@@ -8,6 +8,23 @@ use crate::space::Space;
 
 /// Rows of named, typed columns: a space (its points' free fields) or a
 /// named column of results. Several tables are written side by side.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::io::{Dtype, Table, Value};
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32, k: i32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![0.5, 1.5], k: vec![1, 2] })?;
+/// assert_eq!(Table::header(&space), ["x", "k"]);
+/// assert_eq!(Table::dtypes(&space), [Dtype::F32, Dtype::I32]);
+/// assert_eq!(space.rows(), 2);
+/// let mut row = Vec::new();
+/// space.row(1, &mut row);
+/// assert_eq!(row, [Value::F32(1.5), Value::I32(2)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Table {
     /// Column names.
     fn header(&self) -> Vec<String>;
@@ -45,6 +62,22 @@ where
 }
 
 /// A named column of results (a run's `Vec<f32>`, or `Vec<[f32; K]>`).
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::io::{write_csv, Column};
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0] })?;
+/// let squares: Vec<f32> = Executor::sequential().run(&space, |p: PLanes<'_, 4>| p.x * p.x)?;
+/// let bounds = vec![[0.0f32, 1.0], [0.5, 4.0]];
+/// let mut out = Vec::new();
+/// write_csv(&mut out, &[&space, &Column::new("sq", &squares), &Column::new("b", &bounds)])?;
+/// assert_eq!(String::from_utf8(out)?, "x,sq,b[0],b[1]\n1.0,1.0,0.0,1.0\n2.0,4.0,0.5,4.0\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Column<'a, T> {
     name: &'a str,
