@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 
 /// Writes tables side by side as CSV: one header line, one line per row.
 /// Values are written so that they read back bit for bit (infinities and the
-/// sign of NaN included; see [`Value`]).
+/// sign of NaN included; see [`Value`](crate::io::Value)).
 ///
 /// # Errors
 /// Tables of different lengths, duplicate or unusable column names (checked
