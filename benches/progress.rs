@@ -1,9 +1,10 @@
 //! What progress reporting costs: W1 (65,536 points x 1,000 steps, V = 64)
-//! with reporting off, with a callback per block, and with the indicatif bar
-//! (hidden when stderr is not a terminal, but still counting).
+//! with reporting off, with a callback per block, and with `progress_bar()`
+//! (the indicatif bar on a terminal; otherwise log lines, which for runs this
+//! short is the last line of each run: send stderr elsewhere).
 //!
 //! ```text
-//! cargo bench --bench progress
+//! cargo bench --bench progress 2>/dev/null
 //! ```
 
 #[path = "../tests/common/mpr.rs"]

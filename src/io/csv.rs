@@ -4,12 +4,11 @@
 use super::record::{Cells, Fields, FromRecords, Record};
 use super::table::{check_names, check_rows, Table};
 use crate::error::IoError;
-use crate::simd::Value;
 use std::io::{Read, Write};
 
 /// Writes tables side by side as CSV: one header line, one line per row.
 /// Values are written so that they read back bit for bit (infinities and the
-/// sign of NaN included; see [`Value`]).
+/// sign of NaN included; see [`Value`](crate::io::Value)).
 ///
 /// # Errors
 /// Tables of different lengths, duplicate or unusable column names (checked
@@ -35,32 +34,47 @@ pub(crate) fn header_line(names: &[String]) -> Result<Vec<u8>, IoError> {
         .map_err(|e| IoError::writer(e.into_error()))
 }
 
+/// Bytes of rows gathered before they go to the writer.
+const ROW_BUFFER: usize = 64 * 1024;
+
 fn write_csv_lines<W: Write>(
-    writer: W,
+    mut writer: W,
     tables: &[&dyn Table],
     header: bool,
 ) -> Result<(), IoError> {
     let rows = check_rows(tables)?;
     let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
     check_names(&names)?;
-    let mut csv = csv::Writer::from_writer(writer);
+    let mut text = Vec::with_capacity(ROW_BUFFER + 1024);
     if header {
-        csv.write_record(&names)
-            .map_err(|e| csv_error(e, "writer"))?;
+        text = header_line(&names)?;
     }
+    // Cells are numbers (digits, `.`, `e`, `-`, `inf`, `NaN`): none needs
+    // quoting, so rows are written straight into the buffer, as the csv
+    // crate would write them (`""` for a record of no cells).
     let mut cells = Vec::with_capacity(names.len());
-    let mut text = Vec::with_capacity(names.len());
     for i in 0..rows {
         cells.clear();
         for table in tables {
             table.row(i, &mut cells);
         }
-        text.clear();
-        text.extend(cells.iter().map(Value::to_string));
-        csv.write_record(&text)
-            .map_err(|e| csv_error(e, "writer"))?;
+        if cells.is_empty() {
+            text.extend_from_slice(b"\"\"");
+        }
+        for (k, cell) in cells.iter().enumerate() {
+            if k > 0 {
+                text.push(b',');
+            }
+            cell.write_text(&mut text);
+        }
+        text.push(b'\n');
+        if text.len() >= ROW_BUFFER {
+            writer.write_all(&text).map_err(IoError::writer)?;
+            text.clear();
+        }
     }
-    csv.flush().map_err(IoError::writer)
+    writer.write_all(&text).map_err(IoError::writer)?;
+    writer.flush().map_err(IoError::writer)
 }
 
 /// Reads a CSV whose header names the free fields of `S`'s points (an

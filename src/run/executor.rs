@@ -163,7 +163,10 @@ impl Executor {
         self.progress(Progress::Callback(Arc::new(report)))
     }
 
-    /// A progress bar on stderr with rate and ETA, drawn when stderr is a terminal.
+    /// A progress bar on stderr with rate and ETA when stderr is a terminal;
+    /// otherwise (a batch job's log file) a plain line every
+    /// [`LINE_EVERY`](Progress::LINE_EVERY) and one at the end
+    /// ([`Progress::Lines`]).
     #[must_use]
     #[cfg(feature = "progress")]
     pub fn progress_bar(self) -> Self {

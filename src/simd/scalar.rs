@@ -63,6 +63,11 @@ pub trait Scalar:
     /// The value as a cell of a table.
     fn value(self) -> Value;
 
+    /// Appends the value's cell text (as [`Value`]'s `Display` writes it) to
+    /// `out`: the shortest text that reads back to the same bits (`ryu` for
+    /// floats, with `inf`, `-inf`, `NaN`, `-NaN`; `itoa` for integers).
+    fn write_text(self, out: &mut Vec<u8>);
+
     /// The largest value below `self` (floats: the next float down).
     #[must_use]
     #[doc(hidden)]
@@ -229,6 +234,15 @@ macro_rules! scalar_table {
                 }
             }
 
+            /// Appends the value's cell text, as `Display` writes it, to `out`
+            /// (see [`Scalar::write_text`]).
+            #[inline]
+            pub fn write_text(self, out: &mut Vec<u8>) {
+                match self {
+                    $(Value::$variant(x) => x.write_text(out),)+
+                }
+            }
+
             /// Appends the value's little-endian bytes.
             pub fn write_le(self, out: &mut Vec<u8>) {
                 match self {
@@ -238,13 +252,17 @@ macro_rules! scalar_table {
         }
 
         impl fmt::Display for Value {
-            /// Rust's shortest representation that reads back to the same
-            /// value (`inf`, `-inf`, `NaN` and `-NaN` included; a NaN's
-            /// payload bits other than its sign are not kept, as in numpy's
-            /// and pandas' text formats).
+            /// The shortest text that reads back to the same value (`ryu`
+            /// for floats, `itoa` for integers; `inf`, `-inf`, `NaN` and
+            /// `-NaN` included; a NaN's payload bits other than its sign are
+            /// not kept, as in numpy's and pandas' text formats). The same
+            /// text as [`Value::write_text`].
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match *self {
-                    $(Value::$variant(x) => scalar_table!(@fmt $kind x f),)+
+                    $(Value::$variant(x) => {
+                        let mut buffer = scalar_table!(@buffer $kind);
+                        f.write_str(scalar_table!(@text $kind x buffer))
+                    })+
                 }
             }
         }
@@ -273,6 +291,11 @@ macro_rules! scalar_table {
                 #[inline]
                 fn value(self) -> Value {
                     Value::$variant(self)
+                }
+                #[inline]
+                fn write_text(self, out: &mut Vec<u8>) {
+                    let mut buffer = scalar_table!(@buffer $kind);
+                    out.extend_from_slice(scalar_table!(@text $kind self buffer).as_bytes());
                 }
                 #[inline]
                 fn below(self) -> Self {
@@ -367,16 +390,21 @@ macro_rules! scalar_table {
     (@below int $x:ident) => { $x.saturating_sub(1) };
     (@parse float $t:ident $cell:ident) => { parse_float::<$t>($cell.trim()) };
     (@parse int $t:ident $cell:ident) => { $cell.trim().parse().ok() };
-    (@fmt float $x:ident $f:ident) => {
-        // The sign of a NaN is kept (`0.0 / 0.0` is a negative NaN on x86);
-        // its payload is not.
-        if $x.is_nan() && $x.is_sign_negative() {
-            $f.write_str("-NaN")
+    (@buffer float) => { ryu::Buffer::new() };
+    (@buffer int) => { itoa::Buffer::new() };
+    // A cell's text, borrowed from `$buffer`.
+    (@text float $x:ident $buffer:ident) => {
+        if $x.is_nan() {
+            // The sign of a NaN is kept (`0.0 / 0.0` is a negative NaN on
+            // x86); its payload is not.
+            if $x.is_sign_negative() { "-NaN" } else { "NaN" }
+        } else if $x.is_infinite() {
+            if $x.is_sign_negative() { "-inf" } else { "inf" }
         } else {
-            write!($f, "{:?}", $x)
+            $buffer.format_finite($x)
         }
     };
-    (@fmt int $x:ident $f:ident) => { write!($f, "{}", $x) };
+    (@text int $x:ident $buffer:ident) => { $buffer.format($x) };
     (@arithmetic float $t:ident: $($pack:ident),+) => {
         crate::simd::float::float_packs!($t => $($pack),+);
     };
@@ -520,6 +548,116 @@ mod tests {
             listed, table,
             "update the note of Packable (and LANE_NOTE) to the table"
         );
+    }
+
+    /// splitmix64: random bit patterns without a dependency.
+    fn bits(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// The written text parses back to the same bits (a NaN to a NaN of the
+    /// same sign: its payload is not kept), and `Display` writes the same text.
+    fn reads_back<T: Scalar>(x: T) {
+        let mut text = Vec::new();
+        x.write_text(&mut text);
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(text, x.value().to_string(), "Display and write_text agree");
+        let back = T::parse_cell(&text).unwrap_or_else(|| panic!("{text:?} parses"));
+        let x64 = x.to_f64();
+        if x64.is_nan() {
+            let b64 = back.to_f64();
+            assert!(b64.is_nan() && b64.is_sign_negative() == x64.is_sign_negative());
+        } else {
+            assert!(x.same_bits(back), "{x:?} wrote {text:?}, read {back:?}");
+        }
+    }
+
+    #[test]
+    fn every_written_text_reads_back_to_the_same_bits() {
+        let mut state = 20261126;
+        for _ in 0..200_000 {
+            let r = bits(&mut state);
+            reads_back(f32::from_bits(r as u32));
+            reads_back(f64::from_bits(r));
+            reads_back(r as i32);
+            reads_back(r as u32);
+            reads_back(r as i64);
+        }
+        for e in -46..=39 {
+            for m in [1.0, 1.5, 9.999_999] {
+                reads_back((m * 10f64.powi(e)) as f32);
+            }
+        }
+        for e in -325..=309 {
+            for m in [1.0, 1.5, 9.999_999_999_999_999] {
+                reads_back(m * 10f64.powi(e));
+            }
+        }
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            f32::MIN,
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            f32::from_bits(0x8000_0001),
+            f32::MIN_POSITIVE.next_down(),
+            f32::EPSILON,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            -f32::NAN,
+            16_777_217.0,
+        ] {
+            reads_back(x);
+        }
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            f64::MIN,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            f64::from_bits(0x8000_0000_0000_0001),
+            f64::MIN_POSITIVE.next_down(),
+            f64::EPSILON,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            9_007_199_254_740_993.0,
+        ] {
+            reads_back(x);
+        }
+        for x in [i32::MIN, -1, 0, 1, i32::MAX] {
+            reads_back(x);
+        }
+        for x in [0, 1, u32::MAX] {
+            reads_back(x);
+        }
+        for x in [i64::MIN, -1, 0, 1, i64::MAX] {
+            reads_back(x);
+        }
+        let text = |v: Value| v.to_string();
+        assert_eq!(text(Value::F32(f32::INFINITY)), "inf");
+        assert_eq!(text(Value::F64(f64::NEG_INFINITY)), "-inf");
+        assert_eq!(text(Value::F32(f32::NAN)), "NaN");
+        assert_eq!(text(Value::F64(-f64::NAN)), "-NaN");
+        assert_eq!(text(Value::F32(-0.0)), "-0.0");
+        assert_eq!(text(Value::F64(1.0)), "1.0");
+        assert_eq!(text(Value::U32(u32::MAX)), "4294967295");
     }
 
     #[test]
