@@ -203,6 +203,7 @@ impl Executor {
         K: Fn(S::Lanes<'s>) -> O + Sync,
         O: Output<V>,
     {
+        crate::simd::warn_if_below_cpu();
         let reporter = Reporter::new(&self.progress, 0, space.len());
         let result = self.run_reporting::<V, S, K, O>(space, &kernel, &reporter);
         reporter.finish();
@@ -261,6 +262,7 @@ impl Executor {
         O: Output<V>,
         W: Sink<O::Result>,
     {
+        crate::simd::warn_if_below_cpu();
         let len = space.len();
         self.blocks_for(len, V)?;
         let start = sink
@@ -301,6 +303,7 @@ impl Executor {
         F: Fn(S::Point) -> R + Sync,
         R: Send,
     {
+        crate::simd::warn_if_below_cpu();
         let len = space.len();
         let n_blocks = self.blocks_for(len, 1)?;
         let per_block = len.div_ceil(n_blocks).max(1);
