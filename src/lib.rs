@@ -56,9 +56,11 @@
 //! packs (generic over `V`, with the arithmetic of [`FloatPack`]),
 //! [`Executor::map`] for plain per-point functions. Kernels may return a
 //! pack, an array of packs, or the lanes of another derived struct (see
-//! [`Output`]). For time-stepping models pick `V = 64` (`f32`): a
-//! [`Lockstep`] of four registers, whose independent instructions keep the
-//! FMA pipes busy.
+//! [`Output`]). For time-stepping models pick `V = 64` (`f32`) in an
+//! AVX-512 build ([`simd_info`]`().f32_lanes() == 16`): a [`Lockstep`] of
+//! four registers, whose independent instructions keep the FMA pipes busy.
+//! In an AVX2 build (8 lanes) measure 16 and 32 against 64 (the README's
+//! "Which `V`").
 //!
 //! # Designs, files, clusters
 //!
@@ -106,7 +108,10 @@
 //!
 //! `wide` picks instructions at compile time: build with
 //! `RUSTFLAGS="-C target-cpu=native"` (or the target you run on), or the
-//! 16-lane packs are emulated with four SSE registers.
+//! 16-lane packs are emulated with four SSE registers. [`simd_info`] tells
+//! what the build uses against what the CPU offers, and the first run of a
+//! process built below its CPU prints one line on stderr saying so (set
+//! `DATASPACE_NO_SIMD_WARNING=1` to silence it).
 
 #![warn(missing_docs)]
 // No panic reachable from user input: every unwrap, expect, index and panic in
@@ -145,7 +150,7 @@ pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
 pub use io::FromRecords;
 pub use run::{CsvSink, Executor, Output, Progress, Sink};
-pub use simd::{Float, FloatPack, Lockstep, Pack, Packable, Scalar, F32, F64};
+pub use simd::{simd_info, Float, FloatPack, Lockstep, Pack, Packable, Scalar, SimdInfo, F32, F64};
 pub use space::{
     Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space,
 };

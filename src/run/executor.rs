@@ -219,6 +219,7 @@ impl Executor {
         S: PackedSpace<V, Lanes<'s> = L> + Sync,
         O: Output<V>,
     {
+        crate::simd::warn_if_below_cpu();
         let reporter = Reporter::new(&self.progress, 0, space.len());
         let result = self.run_reporting::<V, S, _, O>(space, &kernel, &reporter);
         reporter.finish();
@@ -276,6 +277,7 @@ impl Executor {
         O: Output<V>,
         W: Sink<O::Result>,
     {
+        crate::simd::warn_if_below_cpu();
         let len = space.len();
         self.blocks_for(len, V)?;
         let start = sink
@@ -316,6 +318,7 @@ impl Executor {
         F: Fn(S::Point) -> R + Sync,
         R: Send,
     {
+        crate::simd::warn_if_below_cpu();
         let len = space.len();
         let n_blocks = self.blocks_for(len, 1)?;
         let per_block = len.div_ceil(n_blocks).max(1);
