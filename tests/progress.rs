@@ -92,7 +92,9 @@ fn parse(line: &str) -> (usize, usize, f64, f64) {
         other => panic!("unit {other:?} in {line:?}"),
     };
     assert!(
-        time.starts_with("ETA ") || time.starts_with("done in "),
+        time.starts_with("ETA ")
+            || time.starts_with("done in ")
+            || time.starts_with("stopped after "),
         "{line:?}"
     );
     (

@@ -17,7 +17,8 @@ pub enum Progress {
     /// Called with (points done, points in the run) after each block.
     Callback(Arc<dyn Fn(usize, usize) + Send + Sync>),
     /// Plain lines on stderr, for logs (a batch job's stderr file): at most
-    /// one per `every` as blocks finish, and a last one when the run ends.
+    /// one per `every` as blocks finish, and a last one when the run ends
+    /// (`stopped after ..` instead of `done in ..` if it failed).
     /// Each line holds the points done and in the run, the percentage, the
     /// rate in human units and the time left:
     ///
@@ -212,8 +213,11 @@ impl Lines {
             (done as u128 * 1000 / self.total as u128) as f64 / 10.0
         };
         let per_sec = done.saturating_sub(self.before) as f64 / elapsed.as_secs_f64();
-        let time = if last {
+        let time = if last && done >= self.total {
             format!("done in {}", duration(elapsed.as_secs_f64()))
+        } else if last {
+            // A run that failed: its error says why.
+            format!("stopped after {}", duration(elapsed.as_secs_f64()))
         } else if per_sec > 0.0 && per_sec.is_finite() {
             let left = self.total.saturating_sub(done) as f64 / per_sec;
             format!("ETA {}", duration(left))
@@ -336,6 +340,9 @@ mod tests {
             line,
             "progress: 750/1000 points (75.0 %)  250 points/s  ETA 1s"
         );
+        assert!(lines
+            .line(900, Duration::from_secs(2), true)
+            .ends_with("stopped after 2s"));
         let last = lines.line(1000, Duration::from_secs(2), true);
         assert_eq!(
             last,
