@@ -95,7 +95,7 @@ where
     let mut rates = Vec::new();
     for _ in 0..5 {
         let start = std::time::Instant::now();
-        rates = executor.run::<V, _, _, _>(space, mean_rate::<V>)?;
+        rates = executor.run(space, mean_rate::<V>)?;
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
