@@ -113,7 +113,7 @@
 //! process built below its CPU prints one line on stderr saying so (set
 //! `DATASPACE_NO_SIMD_WARNING=1` to silence it).
 
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 // No panic reachable from user input: every unwrap, expect, index and panic in
 // library code is either gone or allowed where it stands, with the invariant
 // that makes it unreachable (tests may unwrap).

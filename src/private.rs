@@ -164,6 +164,7 @@ pub fn axis_value<T: Clone>(axis: &Axis<T>, plan: &Plan, f: usize, i: usize) -> 
 /// calls `(&DebugField(&value)).dataspace_debug()`: method resolution takes
 /// `DebugValue` (on `DebugField`) when `T: Debug`, the fallback (on
 /// `&DebugField`, one autoref further) otherwise.
+#[allow(missing_debug_implementations)] // it is what makes `Debug` possible
 pub struct DebugField<'a, T: ?Sized>(pub &'a T);
 
 /// The `Debug` case of [`DebugField`]: the value itself.

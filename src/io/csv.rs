@@ -10,6 +10,22 @@ use std::io::{Read, Write};
 /// Values are written so that they read back bit for bit (infinities and the
 /// sign of NaN included; see [`Value`](crate::io::Value)).
 ///
+/// sign of NaN included; see [`Value`](crate::io::Value)).
+///
+/// ```
+/// use dataspace::io::{write_csv, Column};
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32, k: [i32; 2] }
+///
+/// let space = PSpace::new(PColumns { x: vec![0.5, f32::NAN], k: vec![[1, 2], [3, 4]] })?;
+/// let mut text = Vec::new();
+/// write_csv(&mut text, &[&space, &Column::new("y", &[1.0f64, -0.0])])?;
+/// assert_eq!(String::from_utf8(text)?, "x,k[0],k[1],y\n0.5,1,2,1.0\nNaN,3,4,-0.0\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 /// Tables of different lengths, duplicate or unusable column names (checked
 /// before anything is written), or a failing `writer`.
@@ -83,6 +99,23 @@ fn write_csv_lines<W: Write>(
 /// [`FromRecords::read_csv`] on the space type: `XSpace::read_csv(reader, fixed)`.
 ///
 /// Streams: memory is the space being built plus a buffer.
+///
+/// Streams: memory is the space being built plus a buffer.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32, k: [i32; 2], #[space(fixed)] scale: f32 }
+///
+/// let text = "k[1],x,k[0]\n2,0.5,1\n4,-inf,3\n"; // any column order
+/// let space: PSpace = dataspace::io::read_csv(text.as_bytes(), PFixed { scale: 2.0 })?;
+/// assert_eq!(space.columns().x, &[0.5, f32::NEG_INFINITY]);
+/// assert_eq!(space.columns().k[1], &[2, 4]);
+/// let error = PSpace::read_csv(&b"x,k[0],k[1]\n1,2,x\n"[..], PFixed { scale: 1.0 }).unwrap_err();
+/// assert_eq!(error.to_string(), "line 2, column `k[1]`: `x` is not a valid i32");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 /// An [`IoError`] naming the line and column: a missing, unknown or

@@ -122,6 +122,15 @@ impl Executor {
     /// Runs on a dedicated pool of `threads` threads. More threads than cores
     /// is allowed (they share the cores).
     ///
+    /// ```
+    /// use dataspace::{ExecError, Executor};
+    ///
+    /// let executor = Executor::parallel().threads(3)?.n_pmap(12);
+    /// assert_eq!(executor.thread_count(), 3);
+    /// assert!(matches!(Executor::parallel().threads(0), Err(ExecError::NoThreads)));
+    /// # Ok::<(), ExecError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`ExecError::NoThreads`] for 0; [`ExecError::Pool`] if the threads
     /// cannot be started.
@@ -206,6 +215,32 @@ impl Executor {
     /// packs (`[f32x8; K]`: `Vec<[f32; K]>`), or the lanes of another derived
     /// struct without fixed fields (`SummaryLanes<'_, V>`: a `SummarySpace`).
     ///
+    /// `V` comes from the kernel (a generic kernel instantiated at `V`, or
+    /// a closure whose argument names its lanes type), or from the call:
+    /// `run::<V, _, _, _>`.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug)]
+    /// struct P { x: f32, k: i32 }
+    ///
+    /// fn twice<const V: usize>(p: PLanes<'_, V>) -> [F32<V>; 2]
+    /// where
+    ///     f32: Float<V>,
+    ///     i32: Packable<V>,
+    /// {
+    ///     [p.x + p.x, p.x * p.x]
+    /// }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0], k: vec![7; 3] })?;
+    /// let out = Executor::parallel().run(&space, twice::<16>)?; // V = 16
+    /// assert_eq!(out, [[2.0, 1.0], [4.0, 4.0], [6.0, 9.0]]);
+    /// let ks: Vec<i32> = Executor::sequential().run(&space, |p: PLanes<'_, 4>| p.k)?;
+    /// assert_eq!(ks, [7, 7, 7]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`ExecError::KernelPanicked`] naming the first point of the first pack
     /// (in point order) whose kernel call panicked, and the panic message; no
@@ -261,6 +296,24 @@ impl Executor {
     /// starts after the points it already holds, so an interrupted run
     /// resumes where it stopped. An empty space still gets its header.
     ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::{Axis, CsvSink};
+    ///
+    /// #[derive(DataSpace, Clone, Debug)]
+    /// struct P { x: f32 }
+    ///
+    /// let design = PDesign::product(PAxes { x: Axis::linspace(0.0, 1.0, 5) })?;
+    /// let path = std::env::temp_dir().join(format!("run-into-{}.csv", std::process::id()));
+    /// let mut sink = CsvSink::create(&path, "y")?;
+    /// Executor::parallel().run_into(&design, |p: PLanes<'_, 8>| p.x + p.x, &mut sink)?;
+    /// let text = std::fs::read_to_string(&path)?;
+    /// assert_eq!(text.lines().next(), Some("x,y"));
+    /// assert_eq!(text.lines().last(), Some("1.0,2.0"));
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`run`](Executor::run), with the point counted from the start of
     /// the space; [`ExecError::Sink`] if the sink is not this run's or fails.
@@ -308,6 +361,18 @@ impl Executor {
     /// Runs `f` on every point (fixed fields cloned into each) and returns the
     /// results in point order: the path for models that cannot be written
     /// with packs, and the reference SIMD kernels are tested against.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug)]
+    /// struct P { x: f64, #[space(fixed)] label: String }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.0, 4.0, 9.0], label: "r".into() })?;
+    /// let named = Executor::parallel().map(&space, |p: P| format!("{}={}", p.label, p.x.sqrt()))?;
+    /// assert_eq!(named, ["r=1", "r=2", "r=3"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`ExecError::KernelPanicked`] naming the first point (in point order)

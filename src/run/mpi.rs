@@ -30,9 +30,36 @@ pub use ::mpi;
 /// same axes; no rank materialises another rank's points); rank 0 gets the
 /// results. The kernel API is [`Executor::run`]'s; results must be one
 /// scalar per point (`Vec<T>` of any column `Scalar`).
+///
+/// ```no_run
+/// use dataspace::mpi::{mpi, MpiExecutor};
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let universe = mpi::initialize().expect("MPI initialises once");
+/// let executor = MpiExecutor::new(universe.world(), Executor::parallel());
+/// let space = PSpace::new(PColumns { x: (0..1000).map(|i| i as f32).collect() })?;
+/// let squares = executor.run(&space, |p: PLanes<'_, 16>| p.x * p.x)?;
+/// if let Some(squares) = squares {
+///     assert_eq!(squares[999], 998_001.0); // on rank 0, every point in order
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct MpiExecutor {
     world: SimpleCommunicator,
     local: Executor,
+}
+
+impl core::fmt::Debug for MpiExecutor {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MpiExecutor")
+            .field("rank", &self.rank())
+            .field("size", &self.size())
+            .field("local", &self.local)
+            .finish()
+    }
 }
 
 impl MpiExecutor {

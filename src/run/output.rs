@@ -15,6 +15,24 @@ use crate::simd::Pack;
 /// (results as an `XSpace` of N points: outputs columnar like inputs).
 ///
 /// Only the first `valid` lanes of each pack are kept: tail lanes are dropped.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// /// An output struct: no fixed fields, so its lanes are an `Output`.
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct Stats { twice: f32, square: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0, 3.0] })?;
+/// let stats: StatsSpace = Executor::parallel()
+///     .run(&space, |p: PLanes<'_, 4>| StatsLanes::new(p.x + p.x, p.x * p.x))?;
+/// assert_eq!(stats.columns().square, &[1.0, 4.0, 9.0]);
+/// assert_eq!(stats.get(1), Some(Stats { twice: 4.0, square: 4.0 }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Output<const V: usize>: Sized {
     /// What a run returns: N results in point order.
     type Result;

@@ -9,6 +9,26 @@ use std::time::{Duration, Instant};
 
 /// How an [`Executor`](crate::Executor) reports progress. Reports come after
 /// each block, from the worker that ran it.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0; 10_000] })?;
+/// let done = Arc::new(AtomicUsize::new(0));
+/// let seen = Arc::clone(&done);
+/// let executor = Executor::parallel()
+///     .on_progress(move |points, total| { seen.fetch_max(points, Ordering::Relaxed); assert_eq!(total, 10_000); });
+/// let _: Vec<f32> = executor.run(&space, |p: PLanes<'_, 8>| p.x)?;
+/// assert_eq!(done.load(Ordering::Relaxed), 10_000);
+/// // In a batch job: `Executor::parallel().progress_bar()` writes a log line
+/// // every `Progress::LINE_EVERY` when stderr is a file.
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Default)]
 pub enum Progress {
     /// No reports (the default): nothing is counted.

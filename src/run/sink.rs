@@ -59,6 +59,27 @@ const QUOTED_BYTES: usize = 200;
 /// (and any header length) takes constant memory. Nothing is changed on disk
 /// until the header has been checked. A [`Sink::write`] without a
 /// [`Sink::resume`] first checks the file the same way.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::CsvSink;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..1000).map(|i| i as f32).collect() })?;
+/// let path = std::env::temp_dir().join(format!("csv-sink-{}.csv", std::process::id()));
+/// let kernel = |p: PLanes<'_, 8>| p.x + p.x;
+/// Executor::parallel().run_into(&space, kernel, &mut CsvSink::create(&path, "y")?)?;
+/// let whole = std::fs::read(&path)?;
+/// // A run killed midway leaves part of the file; opening it resumes the run.
+/// std::fs::write(&path, &whole[..whole.len() / 3])?;
+/// let mut sink = CsvSink::open(&path, "y")?;
+/// Executor::parallel().run_into(&space, kernel, &mut sink)?;
+/// assert_eq!(std::fs::read(&path)?, whole);
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct CsvSink {
     path: PathBuf,
