@@ -9,6 +9,39 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Where [`Executor::run_into`](crate::Executor::run_into) writes results.
+///
+/// [`CsvSink`] is the file sink; a sink of your own receives each window's
+/// parameters and results in point order:
+///
+/// ```
+/// use dataspace::io::{IoError, Table};
+/// use dataspace::prelude::*;
+/// use dataspace::Sink;
+///
+/// /// Keeps a running maximum instead of every result.
+/// struct Max { seen: usize, max: f32 }
+///
+/// impl Sink<Vec<f32>> for Max {
+///     fn resume(&mut self, _inputs: &[String], _len: usize) -> Result<usize, IoError> {
+///         Ok(self.seen) // points already seen: the run starts after them
+///     }
+///     fn write(&mut self, inputs: &dyn Table, outputs: &Vec<f32>) -> Result<(), IoError> {
+///         assert_eq!(inputs.rows(), outputs.len());
+///         self.seen += outputs.len();
+///         self.max = outputs.iter().fold(self.max, |m, &x| m.max(x));
+///         Ok(())
+///     }
+/// }
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: (0..100_000).map(|i| i as f32).collect() })?;
+/// let mut max = Max { seen: 0, max: f32::MIN };
+/// Executor::parallel().run_into(&space, |p: PLanes<'_, 16>| p.x * p.x, &mut max)?;
+/// assert_eq!((max.seen, max.max), (100_000, 99_999.0 * 99_999.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait Sink<T> {
     /// Called once before a run of `len` points writes anything: checks that
     /// the sink can hold this run's results beside its parameters (whose
