@@ -2,7 +2,7 @@
 //! fixed field may not be, so it goes through `__private::DebugField`, which
 //! shows its value if its type is `Debug` and its type name otherwise.
 
-use super::{fixed_lifetime, lane_bounds};
+use super::lane_bounds;
 use crate::model::{Field, FieldKind, Model};
 use crate::names;
 use proc_macro2::TokenStream;
@@ -13,7 +13,7 @@ pub fn expand(model: &Model) -> TokenStream {
     let (n, v) = (&names.n, &names.v);
     let (columns, arrays, columns_ref) = (&names.columns, &names.arrays, &names.columns_ref);
     let (axes, fixed, lanes) = (&names.axes, &names.fixed, &names.lanes);
-    let lt = fixed_lifetime(model, quote!('a));
+    let lt = quote!('a,);
     let bounds = lane_bounds(model, v);
     let all = || model.fields.iter();
     let mut tokens = debug_impl(model, quote!(#columns), quote!(), fields(all(), Owned));

@@ -1,7 +1,7 @@
 //! `XAxes`, its `Axes` and `AxesLanes<V>` impls, and `XDesign`, an alias of
 //! `dataspace::Design<XAxes>`.
 
-use super::{clone_fixed, clone_impl, fixed_lifetime, lane_bounds, lanes_tail, private};
+use super::{clone_fixed, clone_impl, lane_bounds, lanes_tail, private};
 use crate::model::{Field, FieldKind, Model};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -139,7 +139,7 @@ fn lanes_value(model: &Model, field: &Field) -> TokenStream {
 
 fn axes_lanes_impl(model: &Model) -> TokenStream {
     let (axes, lanes, v) = (&model.names.axes, &model.names.lanes, &model.names.v);
-    let (lt, bounds) = (fixed_lifetime(model, quote!('a)), lane_bounds(model, v));
+    let (lt, bounds) = (quote!('a,), lane_bounds(model, v));
     let private = private();
     let tail = lanes_tail(quote!(#private::valid_lanes::<#v>(end, start)));
     let idents = model.fields.iter().map(|field| field.ident);

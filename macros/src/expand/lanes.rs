@@ -1,7 +1,7 @@
 //! `XLanes<'a, V>`: V consecutive points as one SIMD pack per free field, and the
 //! `PackedSpace<V>` impl that loads them from the columns.
 
-use super::{clone_fixed, fixed_lifetime, lane_bounds, lanes_tail, per_column, private};
+use super::{clone_fixed, lane_bounds, lanes_tail, per_column, private};
 use crate::model::{Field, FieldKind, Free, Model};
 use crate::names;
 use proc_macro2::TokenStream;
@@ -24,7 +24,7 @@ fn lanes_struct(model: &Model) -> TokenStream {
     let (vis, names) = (model.vis, &model.names);
     let (point, space, lanes, v) = (&names.point, &names.space, &names.lanes, &names.v);
     let (lt, bounds, valid, marker) = (
-        fixed_lifetime(model, quote!('a)),
+        quote!('a,),
         lane_bounds(model, v),
         names::valid(),
         names::lifetime_marker(),
@@ -74,10 +74,7 @@ fn lane_value(model: &Model, field: &Field) -> TokenStream {
 /// `Clone`, `Copy` and `Lanes<V>` for `XLanes`.
 fn lanes_impls(model: &Model) -> TokenStream {
     let (point, lanes, v) = (&model.names.point, &model.names.lanes, &model.names.v);
-    let (lt, lt_use) = (
-        fixed_lifetime(model, quote!('a)),
-        fixed_lifetime(model, quote!('a)),
-    );
+    let lt = quote!('a,);
     let (bounds, valid, private) = (lane_bounds(model, v), names::valid(), private());
     let lane = model.fields.iter().map(|field| {
         let (ident, value) = (field.ident, lane_value(model, field));
@@ -85,7 +82,7 @@ fn lanes_impls(model: &Model) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
-        impl<#lt const #v: usize> ::core::clone::Clone for #lanes<#lt_use #v> where #bounds {
+        impl<#lt const #v: usize> ::core::clone::Clone for #lanes<#lt #v> where #bounds {
             #[inline(always)]
             fn clone(&self) -> Self {
                 *self
@@ -93,10 +90,10 @@ fn lanes_impls(model: &Model) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl<#lt const #v: usize> ::core::marker::Copy for #lanes<#lt_use #v> where #bounds {}
+        impl<#lt const #v: usize> ::core::marker::Copy for #lanes<#lt #v> where #bounds {}
 
         #[automatically_derived]
-        impl<#lt const #v: usize> ::dataspace::Lanes<#v> for #lanes<#lt_use #v> where #bounds {
+        impl<#lt const #v: usize> ::dataspace::Lanes<#v> for #lanes<#lt #v> where #bounds {
             type Point = #point;
 
             #[inline(always)]
@@ -149,10 +146,7 @@ fn load_field(model: &Model, field: &Field, load: Load) -> TokenStream {
 
 fn packed_space_impl(model: &Model) -> TokenStream {
     let (space, lanes, v) = (&model.names.space, &model.names.lanes, &model.names.v);
-    let (lt_use, lt_elided) = (
-        fixed_lifetime(model, quote!('a)),
-        fixed_lifetime(model, quote!('_)),
-    );
+    let (lt_use, lt_elided) = (quote!('a,), quote!('_,));
     let (bounds, private) = (lane_bounds(model, v), private());
     let (tail_valid, tail_past) = (lanes_tail(quote!(valid)), lanes_tail(quote!(0)));
     let fields = |load| {

@@ -47,12 +47,6 @@ fn lane_bounds(model: &Model, v: &Ident) -> TokenStream {
     quote!(#(#scalars: ::dataspace::Packable<#v>,)*)
 }
 
-/// `'a,` for a type that borrows the fixed fields (`XLanes`), nothing if
-/// there is none; `lifetime` is what to write (`'a` or `'_`).
-fn fixed_lifetime(_model: &Model, lifetime: TokenStream) -> TokenStream {
-    quote!(#lifetime,)
-}
-
 /// The fields every `XLanes` literal ends with: its real lanes and the
 /// marker of its lifetime.
 fn lanes_tail(valid: TokenStream) -> TokenStream {
