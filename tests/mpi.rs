@@ -12,11 +12,19 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The example binary cargo built beside this test.
+/// The example binary, built into the same target directory by
+/// `cargo build --features mpi --example mpr_sweep_mpi` (it lives in the
+/// `dataspace-examples` package, which `cargo test --test mpi` does not build).
 fn program() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap();
-    dir.join("examples").join("mpr_sweep_mpi")
+    let program = dir.join("examples").join("mpr_sweep_mpi");
+    assert!(
+        program.exists(),
+        "{} is missing: run `cargo build --features mpi --example mpr_sweep_mpi` first",
+        program.display()
+    );
+    program
 }
 
 /// `mpirun -np ranks program args`, as root, on loopback and shared memory,

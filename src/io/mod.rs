@@ -20,6 +20,36 @@
 //!
 //! Every error that concerns a file names it, and keeps the operating
 //! system's error as its [`source`](std::error::Error::source).
+//!
+//! A sweep's inputs and results written side by side, and the inputs read
+//! back bit for bit:
+//!
+//! ```
+//! use dataspace::io::{read_csv, write_csv, Column};
+//! use dataspace::prelude::*;
+//!
+//! #[derive(DataSpace, Clone, Debug, PartialEq)]
+//! struct P { eta: f32, r0: [f64; 2], #[space(fixed)] dt: f32 }
+//!
+//! let space = PSpace::new(PColumns { eta: vec![-4.6, f32::NAN], r0: vec![[0.1, -2.0], [1e-300, 0.0]], dt: 0.01 })?;
+//! let rates = [0.25f32, f32::INFINITY];
+//! let mut file = Vec::new();
+//! write_csv(&mut file, &[&space, &Column::new("rate", &rates)])?;
+//! assert_eq!(
+//!     String::from_utf8(file.clone())?,
+//!     "eta,r0[0],r0[1],rate\n-4.6,0.1,-2.0,0.25\nNaN,1e-300,0.0,inf\n",
+//! );
+//!
+//! // Extra columns (`rate`) are not part of the space: read the inputs from a
+//! // file of inputs only; here, the same space written alone.
+//! let mut inputs = Vec::new();
+//! write_csv(&mut inputs, &[&space])?;
+//! let back: PSpace = read_csv(&inputs[..], PFixed { dt: 0.01 })?;
+//! assert_eq!(back.columns().r0, space.columns().r0);
+//! assert_eq!(back.columns().eta[0], -4.6);
+//! assert!(back.columns().eta[1].is_nan());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod csv;
 mod npy;
