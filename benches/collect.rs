@@ -9,9 +9,9 @@
 #[path = "../tests/common/mpr.rs"]
 mod mpr;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dataspace::prelude::*;
-use mpr::{sweep_space, SweepSpace};
+use mpr::{SweepSpace, sweep_space};
 use std::hint::black_box;
 use std::ops::Add;
 use std::time::Duration;

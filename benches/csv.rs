@@ -7,8 +7,8 @@
 //! cargo bench --bench csv
 //! ```
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use dataspace::io::{write_csv, Column, Table, Value};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use dataspace::io::{Column, Table, Value, write_csv};
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -10,12 +10,12 @@
 #[path = "../tests/common/mpr.rs"]
 mod mpr;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dataspace::prelude::*;
 use mpr::*;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 fn progress(c: &mut Criterion) {

@@ -13,9 +13,9 @@
 #[path = "../tests/common/mpr.rs"]
 mod mpr;
 
-use dataspace::io::{write_csv, Column};
-use dataspace::prelude::*;
 use dataspace::Axis;
+use dataspace::io::{Column, write_csv};
+use dataspace::prelude::*;
 use mpr::*;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;

@@ -20,9 +20,9 @@
 #[path = "../tests/common/mpr.rs"]
 mod mpr;
 
-use dataspace::mpi::{mpi, MpiExecutor};
-use dataspace::prelude::*;
 use dataspace::CsvSink;
+use dataspace::mpi::{MpiExecutor, mpi};
+use dataspace::prelude::*;
 use mpi::traits::*;
 use mpr::*;
 
@@ -59,7 +59,9 @@ fn main() {
     let (rank, size) = (executor.rank(), executor.size());
     if let Some(expected) = arg("--expect-ranks").and_then(|r| r.parse::<usize>().ok()) {
         if size != expected {
-            eprintln!("rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)");
+            eprintln!(
+                "rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)"
+            );
             std::process::exit(3);
         }
     }

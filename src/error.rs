@@ -54,7 +54,13 @@ pub enum ShapeError {
 impl fmt::Display for ShapeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ShapeError::LengthMismatch { space, field, found, expected, expected_from } => write!(
+            ShapeError::LengthMismatch {
+                space,
+                field,
+                found,
+                expected,
+                expected_from,
+            } => write!(
                 f,
                 "free parameter `{field}` of `{space}` has {found} point{} but `{expected_from}` has {expected}",
                 if *found == 1 { "" } else { "s" }
@@ -99,9 +105,9 @@ pub enum LayoutError {
 impl fmt::Display for LayoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LayoutError::NoBlocks => {
-                f.write_str("`n_pmap` is 0, expected at least 1 block (the default is rayon's thread count)")
-            }
+            LayoutError::NoBlocks => f.write_str(
+                "`n_pmap` is 0, expected at least 1 block (the default is rayon's thread count)",
+            ),
             LayoutError::TooManyLanes { len, n_pmap, lanes } => write!(
                 f,
                 "a layout of {len} points in {n_pmap} blocks of packs of {lanes} lanes has more lanes than usize can count"
@@ -355,7 +361,12 @@ pub enum DesignError {
 impl fmt::Display for DesignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DesignError::ZipLengths { field, len, expected, expected_from } => write!(
+            DesignError::ZipLengths {
+                field,
+                len,
+                expected,
+                expected_from,
+            } => write!(
                 f,
                 "zipped axes must have equal lengths: `{field}` has {len} values but `{expected_from}` has {expected}"
             ),
@@ -368,9 +379,13 @@ impl fmt::Display for DesignError {
                 "axis `{field}` has {len} values in a random design of {points} points: give 1 value or {points}"
             ),
             DesignError::UnknownField { field } => write!(f, "no free field `{field}` to group"),
-            DesignError::DuplicateField { field } => write!(f, "free field `{field}` is in more than one group"),
+            DesignError::DuplicateField { field } => {
+                write!(f, "free field `{field}` is in more than one group")
+            }
             DesignError::MissingField { field } => write!(f, "free field `{field}` is in no group"),
-            DesignError::TooManyPoints => f.write_str("the product of the axis lengths overflows usize"),
+            DesignError::TooManyPoints => {
+                f.write_str("the product of the axis lengths overflows usize")
+            }
             DesignError::InvalidAxis { field, reason } => write!(f, "axis `{field}`: {reason}"),
             DesignError::TooLarge { points } => write!(
                 f,
@@ -418,9 +433,11 @@ mod tests {
 
     #[test]
     fn layout_error_says_what_was_expected() {
-        assert!(LayoutError::NoBlocks
-            .to_string()
-            .contains("at least 1 block"));
+        assert!(
+            LayoutError::NoBlocks
+                .to_string()
+                .contains("at least 1 block")
+        );
     }
 }
 
@@ -587,23 +604,99 @@ impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             IoError::Shape(e) => write!(f, "the columns read make no space: {e}"),
-            IoError::File { action, path, source } => write!(f, "cannot {action} {}: {source}", path.display()),
+            IoError::File {
+                action,
+                path,
+                source,
+            } => write!(f, "cannot {action} {}: {source}", path.display()),
             IoError::Stream { role, source } => write!(f, "the {role} failed: {source}"),
             IoError::Csv { line, message } => write!(f, "line {line}: {message}"),
             IoError::MissingColumn { column } => write!(f, "the header has no column `{column}`"),
-            IoError::UnknownColumn { column, position } => write!(f,  "column {position} of the header, `{column}`, is not a free field{}", pandas_hint(column) ),
-            IoError::DuplicateColumn { column } => write!(f, "column `{column}` appears twice: every column needs its own name (name the result column differently from the parameters)"),
-            IoError::InvalidColumnName { column, reason } => write!(f, "column name {column:?} {reason}"),
-            IoError::Parse { line, column, value, expected } => write!(f, "line {line}, column `{column}`: `{value}` is not a valid {expected}"),
-            IoError::RowLength { line, found, expected } => write!(f, "line {line} has {found} cells, the header has {expected}"),
-            IoError::Rows { column, found, expected } => write!(f, "the table starting at column `{column}` has {found} rows, the first has {expected}"),
-            IoError::CellType { column, row, found, expected } => write!(f, "row {row} of column `{column}` holds a {found}, the column is {expected}"),
-            IoError::NotADirectory { path } => write!(f, "{} exists and is not a directory: give a directory for the .npy files", path.display()),
+            IoError::UnknownColumn { column, position } => write!(
+                f,
+                "column {position} of the header, `{column}`, is not a free field{}",
+                pandas_hint(column)
+            ),
+            IoError::DuplicateColumn { column } => write!(
+                f,
+                "column `{column}` appears twice: every column needs its own name (name the result column differently from the parameters)"
+            ),
+            IoError::InvalidColumnName { column, reason } => {
+                write!(f, "column name {column:?} {reason}")
+            }
+            IoError::Parse {
+                line,
+                column,
+                value,
+                expected,
+            } => write!(
+                f,
+                "line {line}, column `{column}`: `{value}` is not a valid {expected}"
+            ),
+            IoError::RowLength {
+                line,
+                found,
+                expected,
+            } => write!(
+                f,
+                "line {line} has {found} cells, the header has {expected}"
+            ),
+            IoError::Rows {
+                column,
+                found,
+                expected,
+            } => write!(
+                f,
+                "the table starting at column `{column}` has {found} rows, the first has {expected}"
+            ),
+            IoError::CellType {
+                column,
+                row,
+                found,
+                expected,
+            } => write!(
+                f,
+                "row {row} of column `{column}` holds a {found}, the column is {expected}"
+            ),
+            IoError::NotADirectory { path } => write!(
+                f,
+                "{} exists and is not a directory: give a directory for the .npy files",
+                path.display()
+            ),
             IoError::Npy { path, message } => write!(f, "{}: {message}", path.display()),
-            IoError::NpyDtype { path, found, expected } => write!(f, "{} holds {found} values, expected {expected} ({})", path.display(), expected.npy()),
-            IoError::Header { path, found, expected } => write!(f, "{} was not written by this run: its header is `{found}`, this run's is `{expected}`", path.display()),
-            IoError::TooManyRows { path, found, expected } => write!(f, "{} holds {found} points, more than the {expected} of this run", path.display()),
-            IoError::Corrupt { path, line, message } => write!(f, "{}, line {line}: {message}", path.display()),
+            IoError::NpyDtype {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{} holds {found} values, expected {expected} ({})",
+                path.display(),
+                expected.npy()
+            ),
+            IoError::Header {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{} was not written by this run: its header is `{found}`, this run's is `{expected}`",
+                path.display()
+            ),
+            IoError::TooManyRows {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{} holds {found} points, more than the {expected} of this run",
+                path.display()
+            ),
+            IoError::Corrupt {
+                path,
+                line,
+                message,
+            } => write!(f, "{}, line {line}: {message}", path.display()),
         }
     }
 }

@@ -150,7 +150,7 @@ pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
 pub use io::FromRecords;
 pub use run::{CsvSink, Executor, Output, Progress, Sink};
-pub use simd::{simd_info, Float, FloatPack, Lockstep, Pack, Packable, Scalar, SimdInfo, F32, F64};
+pub use simd::{F32, F64, Float, FloatPack, Lockstep, Pack, Packable, Scalar, SimdInfo, simd_info};
 pub use space::{
     Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space,
 };
@@ -228,12 +228,12 @@ pub use dataspace_macros::DataSpace;
 pub mod prelude {
     pub use crate::io::FromRecords;
     pub use crate::{
-        CollectOptions, DataSpace, Executor, Float, FloatPack, Lanes, Lockstep, Pack, Packable,
-        PackedSpace, Scalar, Space, F32, F64,
+        CollectOptions, DataSpace, Executor, F32, F64, Float, FloatPack, Lanes, Lockstep, Pack,
+        Packable, PackedSpace, Scalar, Space,
     };
     pub use wide::{
-        f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, i64x2, i64x4, i64x8,
-        u32x16, u32x4, u32x8,
+        f32x4, f32x8, f32x16, f64x2, f64x4, f64x8, i32x4, i32x8, i32x16, i64x2, i64x4, i64x8,
+        u32x4, u32x8, u32x16,
     };
 }
 

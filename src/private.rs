@@ -2,15 +2,15 @@
 //! else: the generated code reaches the crate only through this module and
 //! the public traits. Not public API.
 
-pub use crate::design::{axis_pack, axis_packs, FieldAxis, Plan};
-pub use crate::space::{padded_len, Columns};
+pub use crate::design::{FieldAxis, Plan, axis_pack, axis_packs};
+pub use crate::space::{Columns, padded_len};
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use std::vec::Vec;
 
 use crate::design::Axis;
 use crate::error::{DesignError, ShapeError};
-use crate::simd::{Pack, Packable, Scalar, MAX_LANES};
+use crate::simd::{MAX_LANES, Pack, Packable, Scalar};
 
 /// `XSpace::new` without the length check, for generated code whose columns
 /// hold `len` values each by construction (`Columns::new` still asserts it).

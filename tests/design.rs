@@ -217,9 +217,10 @@ fn a_billion_point_design_is_read_lazily() {
         .run::<16, _, _, _>(&window, |l: SweepLanes<'_, 16>| l.eta)
         .unwrap();
     assert_eq!(etas.len(), 100);
-    assert!(etas
-        .iter()
-        .all(|&e| e == design.get(500_000_000).unwrap().eta));
+    assert!(
+        etas.iter()
+            .all(|&e| e == design.get(500_000_000).unwrap().eta)
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The executor: results in point order, identical for every thread count,
 //! block count and lane width; panics as errors; every output kind.
 
-use dataspace::prelude::*;
 use dataspace::ExecError;
+use dataspace::prelude::*;
 
 #[derive(DataSpace, Clone, Debug, PartialEq)]
 struct Point {

@@ -3,7 +3,7 @@
 //! them: storage, packs at every lane count, the executor, CSV, NPY,
 //! designs.
 
-use dataspace::io::{read_npy, write_csv, write_npy, Column};
+use dataspace::io::{Column, read_npy, write_csv, write_npy};
 use dataspace::prelude::*;
 use dataspace::{Axis, Sampler};
 
@@ -108,11 +108,13 @@ fn i64_columns_round_trip_through_csv_and_npy_exactly() {
     let back = SeededSpace::read_csv(&text[..], SeededFixed {}).unwrap();
     assert_eq!(back.columns().seed, space.columns().seed);
     assert_eq!(back.columns().pair[1], space.columns().pair[1]);
-    assert!(SeededSpace::read_csv(
-        &b"seed,pair[0],pair[1],x\n9223372036854775808,0,0,0\n"[..],
-        SeededFixed {}
-    )
-    .is_err());
+    assert!(
+        SeededSpace::read_csv(
+            &b"seed,pair[0],pair[1],x\n9223372036854775808,0,0,0\n"[..],
+            SeededFixed {}
+        )
+        .is_err()
+    );
 
     let dir = std::env::temp_dir().join(format!("dataspace-i64-{}", std::process::id()));
     let results: Vec<i64> = vec![i64::MIN, -1, 0, 1, i64::MAX, 5, 6, 7, 8];

@@ -1,7 +1,7 @@
 //! CSV and NPY in and out: round trips bit for bit, every read error with its
 //! line and column, numpy reading what we write.
 
-use dataspace::io::{read_npy, write_csv, write_npy, Column, IoError, Table};
+use dataspace::io::{Column, IoError, Table, read_npy, write_csv, write_npy};
 use dataspace::prelude::*;
 
 #[derive(DataSpace, Clone, Debug, PartialEq)]

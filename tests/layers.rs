@@ -130,7 +130,9 @@ fn every_layer_uses_only_the_layers_below_it() {
 
 #[test]
 fn the_scan_sees_paths_and_groups() {
-    let found = uses("use crate::{simd::Pack, error::IoError};\n/// [`x`](crate::Space)\nlet a = crate::io::read(crate::Space);");
+    let found = uses(
+        "use crate::{simd::Pack, error::IoError};\n/// [`x`](crate::Space)\nlet a = crate::io::read(crate::Space);",
+    );
     let names: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
     assert_eq!(names, ["simd", "error", "io", "Space"]);
     assert_eq!(found[3].1, 3);

@@ -6,7 +6,7 @@
 mod common;
 
 use common::mpr::*;
-use dataspace::io::{write_csv, Column};
+use dataspace::io::{Column, write_csv};
 use dataspace::prelude::*;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};

@@ -2,8 +2,8 @@
 //! every pack gives back every point in order, tail lanes hold the fill value,
 //! and fixed fields are borrowed, never copied.
 
-use dataspace::prelude::*;
 use dataspace::Collected;
+use dataspace::prelude::*;
 use proptest::prelude::*;
 use rayon::prelude::*;
 

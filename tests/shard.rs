@@ -5,7 +5,7 @@ mod common;
 
 use common::mpr::*;
 use dataspace::prelude::*;
-use dataspace::shard::{merge_shards, shard_path, write_shard, ShardError};
+use dataspace::shard::{ShardError, merge_shards, shard_path, write_shard};
 
 fn stem(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("dataspace-shards-{}-{name}", std::process::id()))

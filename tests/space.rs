@@ -1,7 +1,7 @@
 //! Building a space: shape checks, points by index and in order, column access.
 
-use dataspace::prelude::*;
 use dataspace::ShapeError;
+use dataspace::prelude::*;
 use nalgebra::DMatrix;
 
 /// The struct from the issue, field for field.

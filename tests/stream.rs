@@ -1,7 +1,7 @@
 //! Streaming runs: results in point order to a file, window by window, a
 //! resumed run giving the same bytes as an uninterrupted one, and progress.
 
-use dataspace::io::{write_csv, Column};
+use dataspace::io::{Column, write_csv};
 use dataspace::prelude::*;
 use dataspace::{Axis, CsvSink, ExecError};
 use std::path::PathBuf;

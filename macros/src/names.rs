@@ -3,7 +3,7 @@
 //! const parameters.
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
-use quote::{format_ident, ToTokens};
+use quote::{ToTokens, format_ident};
 use syn::Type;
 
 /// Generated code uses names starting with this prefix for its own members

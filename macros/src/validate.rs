@@ -1,7 +1,7 @@
 //! Every check the input must pass, recorded together so that one compile
 //! reports all of a struct's problems.
 
-use crate::ast::{scalars_text, Input, Kind, SCALARS};
+use crate::ast::{Input, Kind, SCALARS, scalars_text};
 use crate::errors::Errors;
 use crate::names::RESERVED_PREFIX;
 

@@ -118,11 +118,7 @@ impl<T: Scalar> AxisScalar for T {
     fn uniform(lo: f64, hi: f64, u: f64) -> Self {
         if T::FLOAT {
             let (x, hi) = (T::from_fill(lo + (hi - lo) * u), T::from_fill(hi));
-            if x < hi {
-                x
-            } else {
-                hi.below()
-            }
+            if x < hi { x } else { hi.below() }
         } else {
             // Integers of lo..hi: the floor of a draw in [lo, hi), at most hi - 1.
             T::from_fill((lo + (hi - lo) * u).floor().min(hi - 1.0))

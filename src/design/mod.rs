@@ -355,7 +355,7 @@ fn resolve_groups(
         }
         resolved.push(indices);
     }
-    if let Some((&field, _)) = fields.iter().zip(&seen).find(|(_, &seen)| !seen) {
+    if let Some((&field, _)) = fields.iter().zip(&seen).find(|&(_, &seen)| !seen) {
         return Err(DesignError::MissingField { field });
     }
     Ok(resolved)

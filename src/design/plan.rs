@@ -151,7 +151,7 @@ impl Plan {
                         field: name,
                         len,
                         points: n,
-                    })
+                    });
                 }
             }
         }

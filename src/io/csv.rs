@@ -2,7 +2,7 @@
 //! through the derive's format-neutral [`FromRecords`] hook.
 
 use super::record::{Cells, Fields, FromRecords, Record};
-use super::table::{check_names, check_rows, Table};
+use super::table::{Table, check_names, check_rows};
 use crate::error::IoError;
 use std::io::{Read, Write};
 

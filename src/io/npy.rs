@@ -9,7 +9,7 @@
 //! Python dict literal with keys `descr`, `fortran_order`, `shape`, padded
 //! with spaces and ending in a newline), then the data.
 
-use super::table::{check_names, check_rows, Table};
+use super::table::{Table, check_names, check_rows};
 use crate::error::IoError;
 use crate::simd::{Dtype, Scalar, Value};
 use std::fs::File;

@@ -11,9 +11,9 @@ use crate::space::{Block, CollectOptions, Slice};
 use crate::space::{Lanes, PackedSpace, Space};
 use rayon::prelude::*;
 use std::any::Any;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Blocks per thread when [`Executor::n_pmap`] is not set: enough for work
 /// stealing to even out blocks that finish at different times, few enough
@@ -534,10 +534,10 @@ fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecErro
         match block {
             Ok(out) => ok.push(out),
             Err(BlockError::Panicked { point, message }) => {
-                return Err(ExecError::KernelPanicked { point, message })
+                return Err(ExecError::KernelPanicked { point, message });
             }
             Err(BlockError::Progress { message }) => {
-                return Err(ExecError::ProgressPanicked { message })
+                return Err(ExecError::ProgressPanicked { message });
             }
             #[allow(clippy::unreachable)] // blocks skip only after a failure, met first
             Err(BlockError::Skipped) => {

@@ -15,12 +15,12 @@ use super::window::{windows, write_empty};
 use crate::error::ExecError;
 use crate::io::{Record, Table};
 use crate::space::PackedSpace;
-use crate::space::{shard_range, Slice};
+use crate::space::{Slice, shard_range};
+use ::mpi::Count;
 use ::mpi::collective::SystemOperation;
 use ::mpi::datatype::{Equivalence, PartitionMut};
 use ::mpi::topology::SimpleCommunicator;
 use ::mpi::traits::*;
-use ::mpi::Count;
 
 pub use ::mpi;
 

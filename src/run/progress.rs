@@ -2,7 +2,7 @@
 //! terminal bar (feature `progress`).
 
 use std::io::Write;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -360,9 +360,11 @@ mod tests {
             line,
             "progress: 750/1000 points (75.0 %)  250 points/s  ETA 1s"
         );
-        assert!(lines
-            .line(900, Duration::from_secs(2), true)
-            .ends_with("stopped after 2s"));
+        assert!(
+            lines
+                .line(900, Duration::from_secs(2), true)
+                .ends_with("stopped after 2s")
+        );
         let last = lines.line(1000, Duration::from_secs(2), true);
         assert_eq!(
             last,

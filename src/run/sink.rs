@@ -2,7 +2,7 @@
 //! to a sink that can resume an interrupted run.
 
 use crate::error::IoError;
-use crate::io::{check_names, csv_header_line, Cells, Column, Record, Table};
+use crate::io::{Cells, Column, Record, Table, check_names, csv_header_line};
 use crate::space::Space;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};

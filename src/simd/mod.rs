@@ -12,8 +12,8 @@ mod info;
 mod lockstep;
 mod scalar;
 
-pub use float::{Float, FloatPack, F32, F64};
+pub use float::{F32, F64, Float, FloatPack};
 pub(crate) use info::warn_if_below_cpu;
-pub use info::{simd_info, SimdInfo};
+pub use info::{SimdInfo, simd_info};
 pub use lockstep::Lockstep;
-pub use scalar::{Dtype, Pack, Packable, Scalar, Value, MAX_LANES};
+pub use scalar::{Dtype, MAX_LANES, Pack, Packable, Scalar, Value};

@@ -11,8 +11,8 @@
 use super::lockstep::Lockstep;
 use core::fmt;
 use wide::{
-    f32x16, f32x4, f32x8, f64x2, f64x4, f64x8, i32x16, i32x4, i32x8, i64x2, i64x4, i64x8, u32x16,
-    u32x4, u32x8,
+    f32x4, f32x8, f32x16, f64x2, f64x4, f64x8, i32x4, i32x8, i32x16, i64x2, i64x4, i64x8, u32x4,
+    u32x8, u32x16,
 };
 
 mod sealed {
@@ -453,13 +453,12 @@ mod table {
     }
 }
 
-pub use table::{Dtype, Value, MAX_LANES};
+pub use table::{Dtype, MAX_LANES, Value};
 
 /// The lane counts `Packable`'s diagnostic note lists (a literal: attributes
 /// take no macros), checked against the table by a test.
 #[cfg(test)]
-const LANE_NOTE: &str =
-    "supported lane counts: f32, i32, u32: 4, 8, 16, 32, 64; f64: 2, 4, 8, 16, 32; i64: 2, 4, 8, 16, 32";
+const LANE_NOTE: &str = "supported lane counts: f32, i32, u32: 4, 8, 16, 32, 64; f64: 2, 4, 8, 16, 32; i64: 2, 4, 8, 16, 32";
 
 impl fmt::Display for Dtype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

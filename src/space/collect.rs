@@ -247,7 +247,9 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
 
     /// The blocks in order, one after another on this thread.
     #[must_use]
-    pub fn blocks(&self) -> impl ExactSizeIterator<Item = Block<'a, S, V>> + DoubleEndedIterator {
+    pub fn blocks(
+        &self,
+    ) -> impl ExactSizeIterator<Item = Block<'a, S, V>> + DoubleEndedIterator + use<'a, S, V> {
         let layout = *self;
         (0..self.n_pmap).map(move |index| Block { layout, index })
     }
@@ -271,7 +273,7 @@ impl<'a, S: PackedSpace<V>, const V: usize> Collected<'a, S, V> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn par_blocks(&self) -> impl IndexedParallelIterator<Item = Block<'a, S, V>>
+    pub fn par_blocks(&self) -> impl IndexedParallelIterator<Item = Block<'a, S, V>> + use<'a, S, V>
     where
         S: Sync,
     {

@@ -9,7 +9,7 @@
 // K) and lane numbers (below V): they cannot be out of range.
 #![allow(clippy::indexing_slicing)]
 
-use crate::simd::{Pack, Packable, Scalar, MAX_LANES};
+use crate::simd::{MAX_LANES, Pack, Packable, Scalar};
 
 /// Columns are stored padded to a multiple of this many values, with the
 /// default fill, so that every pack of up to this many lanes that holds a real
@@ -186,11 +186,13 @@ mod tests {
         assert_eq!(columns.load::<4>(0, 7).to_array()[..3], [7.0, 8.0, 9.0]);
         assert!(columns.load::<4>(0, 7).to_array()[3].is_nan());
         // Past N, even far past the padding.
-        assert!(columns
-            .load::<4>(0, 1 << 40)
-            .to_array()
-            .iter()
-            .all(|x| x.is_nan()));
+        assert!(
+            columns
+                .load::<4>(0, 1 << 40)
+                .to_array()
+                .iter()
+                .all(|x| x.is_nan())
+        );
         assert_eq!(
             columns.load_tail::<4>(0, 8, 10, -1.0).to_array(),
             [8.0, 9.0, -1.0, -1.0]

@@ -10,7 +10,7 @@ mod shard;
 mod slice;
 
 pub use collect::{Block, CollectOptions, Collected, Packs};
-pub use columns::{padded_len, Columns};
+pub use columns::{Columns, padded_len};
 pub use shard::shard_range;
 pub use slice::Slice;
 

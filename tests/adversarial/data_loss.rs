@@ -4,9 +4,9 @@
 //! or exact.
 
 use crate::common::*;
-use dataspace::io::{read_npy, write_csv, write_npy, Column, IoError};
+use dataspace::io::{Column, IoError, read_npy, write_csv, write_npy};
 use dataspace::prelude::*;
-use dataspace::shard::{merge_shards, write_shard, ShardError};
+use dataspace::shard::{ShardError, merge_shards, write_shard};
 use dataspace::{Axis, CsvSink, ExecError, Sink};
 
 fn design(n: usize) -> OneDesign {

@@ -262,8 +262,8 @@ fn generated_item_names_as_fields_and_fixed_fields_work() {
 /// (In a module of their own: a field named `N` beside a `const N` would make
 /// `XLanes::new`'s parameter `N` a constant pattern, in the user's code as in ours.)
 mod const_lengths {
-    use dataspace::prelude::*;
     use dataspace::Executor;
+    use dataspace::prelude::*;
 
     pub const N: usize = 2;
     pub const V: usize = 3;

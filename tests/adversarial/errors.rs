@@ -3,9 +3,9 @@
 //! dumps; common mistakes (a pandas index column) say how to fix them.
 
 use crate::common::*;
-use dataspace::io::{read_npy, write_npy, Column, IoError};
+use dataspace::io::{Column, IoError, read_npy, write_npy};
 use dataspace::prelude::*;
-use dataspace::shard::{merge_shards, write_shard, ShardError};
+use dataspace::shard::{ShardError, merge_shards, write_shard};
 use dataspace::{CsvSink, ExecError};
 use std::error::Error;
 

@@ -23,12 +23,12 @@
 //! `DATASPACE_FUZZ_SCALE=k` multiplies every property's number of cases (a
 //! longer local hunt); the default keeps this module at a few seconds.
 
-use dataspace::io::{read_npy, write_csv, write_npy, Column, IoError};
+use dataspace::io::{Column, IoError, read_npy, write_csv, write_npy};
 use dataspace::prelude::*;
 use dataspace::shard::{merge_shards, shard_path, shard_range, write_shard};
 use dataspace::{CsvSink, Sink};
 use proptest::prelude::*;
-use proptest::sample::{select, Index};
+use proptest::sample::{Index, select};
 use proptest::test_runner::Config as ProptestConfig;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -494,10 +494,10 @@ fn check_read_csv(bytes: &[u8], original: Option<&MixedSpace>) -> Result<(), Tes
                 None => {}
             }
             prop_assert!(space.iter().all(|p| p.dt == 0.5), "the fixed field");
-            if let Some(original) = original {
-                if bytes == csv_bytes(original).as_slice() {
-                    prop_assert_eq!(&got, &keys(original));
-                }
+            if let Some(original) = original
+                && bytes == csv_bytes(original).as_slice()
+            {
+                prop_assert_eq!(&got, &keys(original));
             }
             // The round trip is a fixpoint: written and read back, the same
             // points and the same bytes.
@@ -743,11 +743,11 @@ struct Trickle<'a> {
 
 impl std::io::Read for Trickle<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if let Some((at, kind)) = self.fail {
-            if self.at >= at {
-                self.fail = None;
-                return Err(std::io::Error::new(kind, "the test reader fails here"));
-            }
+        if let Some((at, kind)) = self.fail
+            && self.at >= at
+        {
+            self.fail = None;
+            return Err(std::io::Error::new(kind, "the test reader fails here"));
         }
         let size = self.sizes[self.next % self.sizes.len()];
         self.next += 1;
@@ -1023,10 +1023,10 @@ fn check_read_npy(
             // Same data section and header as the valid file: same values.
             if let (Some(result), Some((h, d)), Some((vh, vd))) =
                 (result, npy_parts(bytes), npy_parts(valid))
+                && h == vh
+                && d == vd
             {
-                if h == vh && d == vd {
-                    prop_assert_eq!(result.as_slice(), bits);
-                }
+                prop_assert_eq!(result.as_slice(), bits);
             }
         }
     }
@@ -1520,9 +1520,10 @@ fn merge_shards_of_hostile_names() {
         vec![],
         vec![huge.clone()],
         vec![real.clone(), huge.clone()],
-        vec![dir
-            .0
-            .join("run.shard-18446744073709551614-of-18446744073709551615.npy")],
+        vec![
+            dir.0
+                .join("run.shard-18446744073709551614-of-18446744073709551615.npy"),
+        ],
         vec![dir.0.join("run.shard-1-of-1.npy")],
         vec![dir.0.join("run.shard-01-of-2.npy"), real.clone()],
         vec![dir.0.join("run.shard-+0-of-1.npy")],
@@ -1649,7 +1650,7 @@ fn check_resume(bytes: &[u8], len: usize) -> Result<(), TestCaseError> {
     let record_ends: Vec<usize> = valid
         .iter()
         .enumerate()
-        .filter(|(_, &b)| b == b'\n')
+        .filter(|&(_, &b)| b == b'\n')
         .map(|(i, _)| i + 1)
         .collect();
     let space = swept();

@@ -2,9 +2,9 @@
 //! aborted or overflowed before its fix. Now each is a result or a typed error.
 
 use crate::common::*;
-use dataspace::io::{read_npy, IoError};
+use dataspace::io::{IoError, read_npy};
 use dataspace::prelude::*;
-use dataspace::shard::{merge_shards, shard_range, write_shard, ShardError};
+use dataspace::shard::{ShardError, merge_shards, shard_range, write_shard};
 use dataspace::{Axis, CsvSink, DesignError, ExecError, Sampler};
 use std::io::Write;
 

@@ -232,10 +232,12 @@ fn axes_that_describe_no_values_are_errors() {
     .unwrap();
     assert!(matches!(error, DesignError::InvalidAxis { .. }));
     // Explicit values are the user's: NaN among them is allowed.
-    assert!(OneDesign::product(OneAxes {
-        x: Axis::values([f32::NAN])
-    })
-    .is_ok());
+    assert!(
+        OneDesign::product(OneAxes {
+            x: Axis::values([f32::NAN])
+        })
+        .is_ok()
+    );
 }
 
 #[test]

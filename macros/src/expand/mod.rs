@@ -13,8 +13,8 @@ mod space;
 use crate::model::{Field, Free, Model};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::Ident;
+use syn::spanned::Spanned;
 
 /// Every generated item.
 pub fn expand(model: &Model) -> TokenStream {
