@@ -131,7 +131,7 @@
 extern crate self as dataspace;
 
 // The layers, bottom to top: simd, error, space, design, io, run; each uses
-// only those below it (`tests/layers.rs` checks). See ARCHITECTURE.md.
+// only those below it (`tests/suite/layers.rs` checks). See ARCHITECTURE.md.
 mod design;
 mod error;
 pub mod io;

@@ -1,7 +1,7 @@
 //! The two MPR workloads: SIMD kernels against their scalar versions on every
 //! point, and against the peers' outputs for the peers' inputs (all in `tests/data`).
 
-mod common;
+use crate::common;
 
 use common::mpr::*;
 use dataspace::prelude::*;

@@ -1,7 +1,7 @@
 //! Job arrays without MPI: shards of any space, one result file each, and a
 //! merge that checks every shard is there exactly once.
 
-mod common;
+use crate::common;
 
 use common::mpr::*;
 use dataspace::prelude::*;

@@ -8,7 +8,7 @@
 //! Also: the trees drawn in ARCHITECTURE.md name exactly the files of
 //! `src/` and `macros/src/`.
 //!
-//! Run alone: `cargo test --test layers`.
+//! Run alone: `cargo test --test suite layers::`.
 
 use std::path::Path;
 

@@ -61,7 +61,13 @@ fn run_child(kind: &str) -> String {
     ));
     let file = std::fs::File::create(&path).unwrap();
     let status = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child", "--ignored", "--nocapture", "-q"])
+        .args([
+            "--exact",
+            "progress::child",
+            "--ignored",
+            "--nocapture",
+            "-q",
+        ])
         .env(CHILD_ENV, kind)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
