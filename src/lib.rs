@@ -130,11 +130,12 @@
 
 extern crate self as dataspace;
 
-// The layers, bottom to top: simd, error, space, design, io, run; each uses
+// The layers, bottom to top: simd, noise, error, space, design, io, run; each uses
 // only those below it (`tests/suite/layers.rs` checks). See ARCHITECTURE.md.
 mod design;
 mod error;
 pub mod io;
+pub mod noise;
 mod run;
 mod simd;
 mod space;
@@ -149,6 +150,7 @@ pub mod example_generated;
 pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
 pub use io::FromRecords;
+pub use noise::Philox;
 pub use run::{CsvSink, Executor, Output, Progress, Sink};
 pub use simd::{F32, F64, Float, FloatPack, Lockstep, Pack, Packable, Scalar, SimdInfo, simd_info};
 pub use space::{
@@ -229,7 +231,7 @@ pub mod prelude {
     pub use crate::io::FromRecords;
     pub use crate::{
         CollectOptions, DataSpace, Executor, F32, F64, Float, FloatPack, Lanes, Lockstep, Pack,
-        Packable, PackedSpace, Scalar, Space,
+        Packable, PackedSpace, Philox, Scalar, Space,
     };
     pub use wide::{
         f32x4, f32x8, f32x16, f64x2, f64x4, f64x8, i32x4, i32x8, i32x16, i64x2, i64x4, i64x8,

@@ -229,6 +229,9 @@ impl<'a> Stub<'a> {
                 fn valid(&self) -> usize {
                     ::core::unreachable!()
                 }
+                fn index(&self) -> usize {
+                    ::core::unreachable!()
+                }
                 fn lane(&self, _: usize) -> ::core::option::Option<#point> {
                     ::core::unreachable!()
                 }

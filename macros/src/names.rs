@@ -97,6 +97,11 @@ pub fn valid() -> Ident {
     hidden("valid")
 }
 
+/// `XLanes`' index of lane 0's point.
+pub fn index() -> Ident {
+    hidden("index")
+}
+
 /// The type parameter of `FromRecords::push`, the reader's fields (no user
 /// type can be shadowed by it: it starts with the reserved prefix).
 pub fn fields_param() -> Ident {

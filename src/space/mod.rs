@@ -299,6 +299,35 @@ pub trait Lanes<const V: usize> {
     /// silently ignore them.
     fn valid(&self) -> usize;
 
+    /// The index of lane 0's point; lane `k` holds point `index() + k`.
+    ///
+    /// The index is the point's place in the space the run started from,
+    /// whatever cut it into pieces: in a [`slice`](crate::Space::slice) or
+    /// a shard (a job-array task, an MPI rank) it counts from the start of
+    /// the whole space, so a point keeps its index, and the random numbers
+    /// keyed by it ([`Philox`](crate::Philox)), in every run that contains
+    /// it. Lanes made by a generated `XLanes::new` (a kernel's result)
+    /// have index 0.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug)]
+    /// struct P { x: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: (0..10).map(|i| i as f32).collect() })?;
+    /// let firsts = Executor::sequential().run(&space, |p: PLanes<'_, 4>| {
+    ///     F32::<4>::splat(p.index() as f32)
+    /// })?;
+    /// assert_eq!(firsts, [0.0, 0.0, 0.0, 0.0, 4.0, 4.0, 4.0, 4.0, 8.0, 8.0]);
+    /// // A slice keeps the indices of the space it was cut from.
+    /// let tail = space.slice(6..10)?;
+    /// let lanes = tail.collect::<4>().pack(0, 0).unwrap();
+    /// assert_eq!((lanes.index(), lanes.x.to_array()[0]), (6, 6.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn index(&self) -> usize;
+
     /// Lane `k` as a point, tail lanes included (they hold the fill value),
     /// or `None` if `k >= V`.
     fn lane(&self, k: usize) -> Option<Self::Point>;

@@ -350,11 +350,23 @@ pub fn median_seconds<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 /// `../shared/peers/data`; see `tests/data/README.md`): raw little-endian f32
 /// from numpy's PCG64, seed 20240601. W1: the eta, J and Delta columns of
 /// `W1_POINTS` values each.
-pub const W1_PARAMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/w1_params.f32");
+pub const W1_PARAMS: &str = "w1_params.f32";
 /// W2: the G and eta columns of `W2_POINTS` values each.
-pub const W2_PARAMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/w2_params.f32");
+pub const W2_PARAMS: &str = "w2_params.f32";
 /// W2's connectivity W, `NODES` x `NODES`, row-major.
-pub const W2_W: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/w2_W.f32");
+pub const W2_W: &str = "w2_W.f32";
+
+/// A file of the repository's `tests/data`. The packages that include this
+/// fixture sit at the workspace root (the tests) or one level below it
+/// (`examples/`, `benches/`).
+pub fn data_path(name: &str) -> std::path::PathBuf {
+    let package = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = match package.join("tests/data").is_dir() {
+        true => package,
+        false => package.parent().unwrap_or(package),
+    };
+    root.join("tests/data").join(name)
+}
 
 pub fn read_f32(path: &std::path::Path) -> std::io::Result<Vec<f32>> {
     let bytes = std::fs::read(path)?;
@@ -366,9 +378,15 @@ pub fn read_f32(path: &std::path::Path) -> std::io::Result<Vec<f32>> {
 
 /// One of the committed inputs, `len` values; panics if it is missing or of
 /// another length (it is part of the repository).
-fn committed_input(path: &str, len: usize) -> Vec<f32> {
-    let values = read_f32(path.as_ref()).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert_eq!(values.len(), len, "{path}: {len} f32 values expected");
+fn committed_input(name: &str, len: usize) -> Vec<f32> {
+    let path = data_path(name);
+    let values = read_f32(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        values.len(),
+        len,
+        "{}: {len} f32 values expected",
+        path.display()
+    );
     values
 }
 

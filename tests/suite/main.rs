@@ -19,6 +19,7 @@ mod i64;
 mod io;
 mod layers;
 mod mpr;
+mod noise;
 mod progress;
 mod round_trip;
 mod shard;

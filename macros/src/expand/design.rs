@@ -141,7 +141,10 @@ fn axes_lanes_impl(model: &Model) -> TokenStream {
     let (axes, lanes, v) = (&model.names.axes, &model.names.lanes, &model.names.v);
     let (lt, bounds) = (quote!('a,), lane_bounds(model, v));
     let private = private();
-    let tail = lanes_tail(quote!(#private::valid_lanes::<#v>(end, start)));
+    let tail = lanes_tail(
+        quote!(#private::valid_lanes::<#v>(end, start)),
+        quote!(start),
+    );
     let idents = model.fields.iter().map(|field| field.ident);
     let values = model.fields.iter().map(|field| lanes_value(model, field));
     quote! {

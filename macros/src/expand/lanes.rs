@@ -23,10 +23,11 @@ pub fn pack_type(model: &Model, free: &Free) -> TokenStream {
 fn lanes_struct(model: &Model) -> TokenStream {
     let (vis, names) = (model.vis, &model.names);
     let (point, space, lanes, v) = (&names.point, &names.space, &names.lanes, &names.v);
-    let (lt, bounds, valid, marker) = (
+    let (lt, bounds, valid, index, marker) = (
         quote!('a,),
         lane_bounds(model, v),
         names::valid(),
+        names::index(),
         names::lifetime_marker(),
     );
     let fields = model.fields.iter().map(|field| {
@@ -54,6 +55,7 @@ fn lanes_struct(model: &Model) -> TokenStream {
         #vis struct #lanes<#lt const #v: usize> where #bounds {
             #(#fields,)*
             #valid: usize,
+            #index: usize,
             #marker: ::core::marker::PhantomData<&'a ()>,
         }
     }
@@ -75,7 +77,12 @@ fn lane_value(model: &Model, field: &Field) -> TokenStream {
 fn lanes_impls(model: &Model) -> TokenStream {
     let (point, lanes, v) = (&model.names.point, &model.names.lanes, &model.names.v);
     let lt = quote!('a,);
-    let (bounds, valid, private) = (lane_bounds(model, v), names::valid(), private());
+    let (bounds, valid, index, private) = (
+        lane_bounds(model, v),
+        names::valid(),
+        names::index(),
+        private(),
+    );
     let lane = model.fields.iter().map(|field| {
         let (ident, value) = (field.ident, lane_value(model, field));
         quote!(#ident: #value)
@@ -99,6 +106,11 @@ fn lanes_impls(model: &Model) -> TokenStream {
             #[inline(always)]
             fn valid(&self) -> usize {
                 self.#valid
+            }
+
+            #[inline(always)]
+            fn index(&self) -> usize {
+                self.#index
             }
 
             fn lane(&self, k: usize) -> #private::Option<#point> {
@@ -148,7 +160,10 @@ fn packed_space_impl(model: &Model) -> TokenStream {
     let (space, lanes, v) = (&model.names.space, &model.names.lanes, &model.names.v);
     let (lt_use, lt_elided) = (quote!('a,), quote!('_,));
     let (bounds, private) = (lane_bounds(model, v), private());
-    let (tail_valid, tail_past) = (lanes_tail(quote!(valid)), lanes_tail(quote!(0)));
+    let (tail_valid, tail_past) = (
+        lanes_tail(quote!(valid), quote!(start)),
+        lanes_tail(quote!(0), quote!(start)),
+    );
     let fields = |load| {
         model
             .fields

@@ -47,11 +47,12 @@ fn lane_bounds(model: &Model, v: &Ident) -> TokenStream {
     quote!(#(#scalars: ::dataspace::Packable<#v>,)*)
 }
 
-/// The fields every `XLanes` literal ends with: its real lanes and the
-/// marker of its lifetime.
-fn lanes_tail(valid: TokenStream) -> TokenStream {
+/// The fields every `XLanes` literal ends with: its real lanes, the index of
+/// lane 0's point, and the marker of its lifetime.
+fn lanes_tail(valid: TokenStream, index: TokenStream) -> TokenStream {
     let (field, marker) = (crate::names::valid(), crate::names::lifetime_marker());
-    quote!(#field: #valid, #marker: ::core::marker::PhantomData)
+    let index_field = crate::names::index();
+    quote!(#field: #valid, #index_field: #index, #marker: ::core::marker::PhantomData)
 }
 
 /// A copy of `value`, a fixed field: `Clone` and `Sync` are checked with the

@@ -20,7 +20,7 @@ fn new_fn(model: &Model) -> TokenStream {
     let names = &model.names;
     let (point, space, lanes, v) = (&names.point, &names.space, &names.lanes, &names.v);
     let bounds = lane_bounds(model, v);
-    let tail = lanes_tail(quote!(#v));
+    let tail = lanes_tail(quote!(#v), quote!(0));
     // Parameters are named after the fields, for readable docs, except one
     // that would be read as the const parameter `V`.
     let arg = |field: &Field| match *field.ident == *v {
