@@ -130,10 +130,11 @@
 
 extern crate self as dataspace;
 
-// The layers, bottom to top: simd, noise, error, space, design, io, run; each uses
+// The layers, bottom to top: simd, noise, integrate, error, space, design, io, run; each uses
 // only those below it (`tests/suite/layers.rs` checks). See ARCHITECTURE.md.
 mod design;
 mod error;
+pub mod integrate;
 pub mod io;
 pub mod noise;
 mod run;

@@ -112,6 +112,52 @@ pub trait FloatPack:
     fn select(self, if_true: Self, if_false: Self) -> Self;
     /// Whether any lane of the mask `self` is set.
     fn any(self) -> bool;
+    /// Every lane holding `value`: [`Pack::splat`](crate::Pack::splat) for
+    /// code that knows the pack only as a `FloatPack` (integrators, generic
+    /// helpers).
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// fn halve<P: FloatPack>(x: P) -> P {
+    ///     x * P::from_scalar(P::Scalar::from_fill(0.5))
+    /// }
+    /// assert_eq!(halve(f64x2::from([1.0, 3.0])).to_array(), [0.5, 1.5]);
+    /// ```
+    #[must_use]
+    fn from_scalar(value: Self::Scalar) -> Self;
+    /// `1 / self`, correctly rounded (a division, not an approximate
+    /// reciprocal instruction, whose bits differ between CPUs).
+    #[must_use]
+    fn recip(self) -> Self;
+    /// The largest integer at most `self` (NaN stays NaN).
+    #[must_use]
+    fn floor(self) -> Self;
+    /// Mask of lanes that are neither infinite nor NaN.
+    #[must_use]
+    fn is_finite(self) -> Self;
+    /// `self` limited to `[lo, hi]` lane by lane, as numpy's `clip` and the
+    /// scalar `clamp`: NaN lanes stay NaN (where `max(x, lo).min(hi)` alone
+    /// would give `lo`), and a NaN bound leaves the lane unclamped on that
+    /// side. Lanes with `lo > hi` give `hi`. (Not named `clamp`: `wide`'s
+    /// types have an inherent `clamp` that a method call would pick, with
+    /// other NaN rules.)
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// let x = f32x4::from([-1.0, 0.5, 7.0, f32::NAN]);
+    /// let y = x.clip(f32x4::splat(0.0), f32x4::splat(1.0)).to_array();
+    /// assert_eq!(y[..3], [0.0, 0.5, 1.0]);
+    /// assert!(y[3].is_nan());
+    /// ```
+    #[must_use]
+    #[inline(always)]
+    fn clip(self, lo: Self, hi: Self) -> Self {
+        // Comparisons with NaN are false: such lanes keep `self`.
+        let x = self.simd_lt(lo).select(lo, self);
+        x.simd_gt(hi).select(hi, x)
+    }
     /// Sum of the first `n` lanes (all lanes if `n` is larger), added in lane
     /// order from 0: the reduction to use on a pack with tail lanes.
     ///
@@ -225,6 +271,14 @@ macro_rules! float_packs {
             fn select(self, if_true: Self, if_false: Self) -> Self { $pack::select::<$pack>(self, if_true, if_false) }
             #[inline(always)]
             fn any(self) -> bool { $pack::any(self) }
+            #[inline(always)]
+            fn from_scalar(value: $t) -> Self { $pack::splat(value) }
+            #[inline(always)]
+            fn recip(self) -> Self { $pack::splat(1.0) / self }
+            #[inline(always)]
+            fn floor(self) -> Self { $pack::floor(self) }
+            #[inline(always)]
+            fn is_finite(self) -> Self { $pack::is_finite(self) }
             #[inline]
             fn add_lanes_to(self, acc: $t, n: usize) -> $t {
                 let lanes = self.to_array();

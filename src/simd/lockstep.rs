@@ -138,6 +138,22 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
         each!(self.is_nan())
     }
     #[inline(always)]
+    fn from_scalar(value: P::Scalar) -> Self {
+        Lockstep([P::from_scalar(value); R])
+    }
+    #[inline(always)]
+    fn recip(self) -> Self {
+        each!(self.recip())
+    }
+    #[inline(always)]
+    fn floor(self) -> Self {
+        each!(self.floor())
+    }
+    #[inline(always)]
+    fn is_finite(self) -> Self {
+        each!(self.is_finite())
+    }
+    #[inline(always)]
     fn select(self, if_true: Self, if_false: Self) -> Self {
         each!(self.select(if_true, if_false))
     }

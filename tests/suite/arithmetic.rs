@@ -197,3 +197,78 @@ fn lockstep_lanes_are_in_point_order() {
     assert_eq!(f.sum_lanes(32), (0..32).sum::<i32>() as f64);
     assert_eq!(f.sum_lanes(10), 45.0);
 }
+
+/// Awkward inputs for the operations with special-value rules.
+const SPECIAL: [f64; 16] = [
+    0.0,
+    -0.0,
+    0.5,
+    -0.5,
+    1.5,
+    -1.5,
+    2.0,
+    -7.25,
+    1e30,
+    -1e-30,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NAN,
+    3.0,
+    -3.0,
+    0.999,
+];
+
+/// `recip`, `floor`, `is_finite`, `clip` and `from_scalar` lane by lane
+/// against the scalar functions, special values included, at width `V`.
+fn check_special<T: Float<V> + Into<f64>, const V: usize>() {
+    let values: [f64; V] = core::array::from_fn(|k| SPECIAL[k % SPECIAL.len()]);
+    let p = pack::<T, V>(values);
+    let x = to_f64::<T, V>(p);
+    let same = |got: f64, want: f64, what: &str, k: usize| {
+        assert!(
+            got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+            "{what} lane {k} of {V}: {got} vs {want} (input {})",
+            x[k]
+        );
+    };
+    let recip = to_f64::<T, V>(p.recip());
+    let floor = to_f64::<T, V>(p.floor());
+    let finite = Pack::<V>::to_array(p.is_finite());
+    for k in 0..V {
+        // 1/x in the lane type, then widened.
+        let want: f64 = T::from_fill(1.0 / x[k]).into();
+        same(recip[k], want, "recip", k);
+        same(floor[k], x[k].floor(), "floor", k);
+        // A mask lane is all ones (NaN as a float) where true, zero where false.
+        let mask: f64 = finite[k].into();
+        assert_eq!(mask.is_nan(), x[k].is_finite(), "is_finite lane {k} of {V}");
+    }
+    let (lo, hi) = (pack::<T, V>([-1.0; V]), pack::<T, V>([1.0; V]));
+    let clipped = to_f64::<T, V>(p.clip(lo, hi));
+    for k in 0..V {
+        same(clipped[k], x[k].clamp(-1.0, 1.0), "clip", k);
+    }
+    // NaN bounds leave that side unclamped.
+    let nan = pack::<T, V>([f64::NAN; V]);
+    let open_low = to_f64::<T, V>(p.clip(nan, hi));
+    for k in 0..V {
+        let want = if x[k] > 1.0 { 1.0 } else { x[k] };
+        same(open_low[k], want, "clip with a NaN low bound", k);
+    }
+    let splat = to_f64::<T, V>(T::Pack::from_scalar(T::from_fill(-2.5)));
+    assert!(splat.iter().all(|&v| v == -2.5));
+}
+
+#[test]
+fn recip_floor_is_finite_and_clip_follow_the_scalar_rules_at_every_width() {
+    check_special::<f32, 4>();
+    check_special::<f32, 8>();
+    check_special::<f32, 16>();
+    check_special::<f32, 32>();
+    check_special::<f32, 64>();
+    check_special::<f64, 2>();
+    check_special::<f64, 4>();
+    check_special::<f64, 8>();
+    check_special::<f64, 16>();
+    check_special::<f64, 32>();
+}

@@ -15,7 +15,16 @@ use std::path::Path;
 /// Bottom to top. `private` (what generated code calls), `lib` (the
 /// facade) and `example_generated` (docs only) sit above all and may use
 /// anything.
-const LAYERS: &[&str] = &["simd", "noise", "error", "space", "design", "io", "run"];
+const LAYERS: &[&str] = &[
+    "simd",
+    "noise",
+    "integrate",
+    "error",
+    "space",
+    "design",
+    "io",
+    "run",
+];
 
 fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

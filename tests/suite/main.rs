@@ -16,6 +16,7 @@ mod arithmetic;
 mod design;
 mod executor;
 mod i64;
+mod integrate;
 mod io;
 mod layers;
 mod mpr;
