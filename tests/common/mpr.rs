@@ -378,7 +378,7 @@ pub fn read_f32(path: &std::path::Path) -> std::io::Result<Vec<f32>> {
 
 /// One of the committed inputs, `len` values; panics if it is missing or of
 /// another length (it is part of the repository).
-fn committed_input(name: &str, len: usize) -> Vec<f32> {
+pub fn committed_input(name: &str, len: usize) -> Vec<f32> {
     let path = data_path(name);
     let values = read_f32(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(
@@ -419,3 +419,78 @@ pub fn w2_inputs() -> MprNetworkSpace {
 
 /// A description of the inputs of [`w1_inputs`] and [`w2_inputs`], for output.
 pub const INPUTS: &str = "the peers' inputs (tests/data)";
+
+/// W4: points, steps and the noise seed.
+pub const W4_POINTS: usize = 65_536;
+pub const W4_STEPS: usize = 1_000;
+pub const W4_SEED: u64 = 20_240_604;
+/// sqrt(DT), rounded to f32 as the references do.
+pub const SQRT_DT: f32 = 0.1;
+
+/// W4: W1 with additive noise on r and v (Delta = 1), Euler–Maruyama, r
+/// clamped at 0 after each step.
+#[derive(DataSpace, Clone, Debug, PartialEq)]
+pub struct MprNoise {
+    pub eta: f32,
+    pub j: f32,
+    /// Noise amplitude, the same on r and v.
+    pub sigma: f32,
+    #[space(fixed)]
+    pub steps: usize,
+    /// The seed of the point's noise (`Philox`).
+    #[space(fixed)]
+    pub seed: u64,
+}
+
+/// W4 on `V` points: mean r (after clamping) over the last `steps / 2`
+/// steps. The noise of point i for steps 2s and 2s + 1 is
+/// `Philox::new(seed).normal(i, 0, s)`: (xi_r, xi_v) of step 2s, then of
+/// step 2s + 1, the layout of the peers' Rust W4 and its NumPy replay.
+#[inline(always)]
+pub fn w4_kernel<const V: usize>(p: MprNoiseLanes<'_, V>) -> F32<V>
+where
+    f32: Float<V>,
+{
+    use dataspace::integrate::euler_maruyama;
+    let c = F32::<V>::splat;
+    let (pi, one_over_pi, zero) = (c(PI), c(1.0 / PI), c(0.0));
+    let rhs = |[r, v]: [F32<V>; 2]| {
+        let pr = r * pi;
+        let dv = p.j.mul_add(r, v.mul_add(v, p.eta));
+        [(r + r).mul_add(v, one_over_pi), pr.mul_neg_add(pr, dv)]
+    };
+    let noise = Philox::new(*p.seed);
+    let g = p.sigma * c(SQRT_DT);
+    let (steps, dt) = (*p.steps, c(DT));
+    let mut y = [c(R0), c(V0)];
+    let mut acc = c(0.0);
+    for pair in 0..steps.div_ceil(2) {
+        let [xr0, xv0, xr1, xv1] = noise.normal::<V>(p.index(), 0, pair as u32);
+        for (step, xi) in [(2 * pair, [xr0, xv0]), (2 * pair + 1, [xr1, xv1])] {
+            if step == steps {
+                break;
+            }
+            y = euler_maruyama(y, dt, [g, g], xi, rhs);
+            y[0] = y[0].max(zero);
+            if step >= steps - steps / 2 {
+                acc += y[0];
+            }
+        }
+    }
+    acc / c((steps / 2) as f32)
+}
+
+/// W4 on the peers' inputs (`tests/data/w4_params.f32`: the eta, J and sigma
+/// columns).
+pub fn w4_inputs(steps: usize) -> MprNoiseSpace {
+    let p = committed_input("w4_params.f32", 3 * W4_POINTS);
+    let n = W4_POINTS;
+    MprNoiseSpace::new(MprNoiseColumns {
+        eta: p[..n].to_vec(),
+        j: p[n..2 * n].to_vec(),
+        sigma: p[2 * n..].to_vec(),
+        steps,
+        seed: W4_SEED,
+    })
+    .expect("three columns of n values")
+}

@@ -168,3 +168,41 @@ fn euler_maruyama_reaches_the_ou_stationary_variance() {
         "variance {var} vs {want}"
     );
 }
+
+/// W1 written with `euler`, against the fixture's hand-written step.
+fn w1_with_euler<const V: usize>(p: crate::common::mpr::MprLanes<'_, V>) -> F32<V>
+where
+    f32: Float<V>,
+{
+    use crate::common::mpr::{DT, PI, R0, V0};
+    let c = F32::<V>::splat;
+    let delta_over_pi = p.delta / c(PI);
+    let rhs = |[r, v]: [F32<V>; 2]| {
+        let pr = r * c(PI);
+        let dv = p.j.mul_add(r, v.mul_add(v, p.eta));
+        [(r + r).mul_add(v, delta_over_pi), pr.mul_neg_add(pr, dv)]
+    };
+    let steps = *p.steps;
+    let mut y = [c(R0), c(V0)];
+    let mut acc = c(0.0);
+    for t in 0..steps {
+        y = euler(y, c(DT), rhs);
+        if t >= steps - steps / 2 {
+            acc += y[0];
+        }
+    }
+    acc / c((steps / 2) as f32)
+}
+
+#[test]
+fn euler_is_the_hand_written_step_bit_for_bit() {
+    use crate::common::mpr::{w1_inputs, w1_kernel};
+    let space = w1_inputs();
+    let space = space.slice(0..4099).unwrap();
+    let by_hand = Executor::parallel().run(&space, w1_kernel::<64>).unwrap();
+    let by_euler = Executor::parallel()
+        .run(&space, w1_with_euler::<64>)
+        .unwrap();
+    let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&by_euler), bits(&by_hand));
+}

@@ -26,3 +26,4 @@ mod round_trip;
 mod shard;
 mod space;
 mod stream;
+mod w3_w4;
