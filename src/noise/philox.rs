@@ -83,52 +83,24 @@ pub(crate) fn philox4x32_10_lanes<const V: usize>(
 mod tests {
     use super::*;
 
-    /// Random123's known-answer vectors (kat_vectors: philox4x32 with 10 rounds).
-    const KAT: [([u32; 4], [u32; 2], [u32; 4]); 3] = [
-        (
-            [0; 4],
-            [0; 2],
-            [0x6627_e8d5, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8],
-        ),
-        (
-            [u32::MAX; 4],
-            [u32::MAX; 2],
-            [0x408f_276d, 0x41c8_3b0e, 0xa20b_c7c6, 0x6d54_51fd],
-        ),
-        (
-            [0x243f_6a88, 0x85a3_08d3, 0x1319_8a2e, 0x0370_7344],
-            [0xa409_3822, 0x299f_31d0],
-            [0xd16c_fe09, 0x94fd_cceb, 0x5001_e420, 0x2412_6ea1],
-        ),
-    ];
-
-    #[test]
-    fn known_answers() {
-        for (counter, key, expected) in KAT {
-            assert_eq!(philox4x32_10(counter, key), expected);
-        }
-    }
+    // Random123's known-answer vectors are checked through the public
+    // layout in tests/suite/noise.rs; here, the lane version against the
+    // one-counter version, including widths the packs do not have.
 
     fn lanes_match_scalar<const V: usize>() {
-        // Each known-answer counter in every lane position, other lanes
-        // holding other counters.
-        for (counter, key, expected) in KAT {
-            for at in 0..V {
-                let counters: [[u32; V]; 4] = core::array::from_fn(|w| {
-                    core::array::from_fn(|i| match i == at {
-                        true => counter[w],
-                        false => (i as u32).wrapping_mul(0x9E37_79B9) ^ w as u32,
-                    })
-                });
-                let out = philox4x32_10_lanes(counters, key);
-                for i in 0..V {
-                    let lane = core::array::from_fn(|w| counters[w][i]);
-                    let got = core::array::from_fn(|w| out[w][i]);
-                    assert_eq!(got, philox4x32_10(lane, key), "V = {V}, lane {i}");
-                    if i == at {
-                        assert_eq!(got, expected);
-                    }
-                }
+        let keys = [[0, 0], [u32::MAX, u32::MAX], [0xa409_3822, 0x299f_31d0]];
+        for (n, key) in keys.into_iter().enumerate() {
+            let counters: [[u32; V]; 4] = core::array::from_fn(|w| {
+                core::array::from_fn(|i| {
+                    (i as u32 ^ n as u32).wrapping_mul(0x9E37_79B9)
+                        ^ (w as u32).rotate_left(7 * n as u32)
+                })
+            });
+            let out = philox4x32_10_lanes(counters, key);
+            for i in 0..V {
+                let lane = core::array::from_fn(|w| counters[w][i]);
+                let got = core::array::from_fn(|w| out[w][i]);
+                assert_eq!(got, philox4x32_10(lane, key), "V = {V}, lane {i}");
             }
         }
     }
@@ -142,5 +114,13 @@ mod tests {
         lanes_match_scalar::<16>();
         lanes_match_scalar::<32>();
         lanes_match_scalar::<64>();
+    }
+
+    #[test]
+    fn the_first_known_answer() {
+        assert_eq!(
+            philox4x32_10([0; 4], [0; 2]),
+            [0x6627_e8d5, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8]
+        );
     }
 }

@@ -1,0 +1,103 @@
+//! W3 (Jansen–Rit, exp-bound) and W4 (MPR with noise, noise-bound) through
+//! the executor, against the peers' hand-written kernels (the ceiling they
+//! reached: `w34_handwritten.rs`), on the peers' inputs.
+//!
+//! ```text
+//! cargo bench --bench w34
+//! ```
+//!
+//! Throughput is in point-steps. Both sides are checked to agree before
+//! anything is timed.
+
+#[path = "../tests/common/jansen_rit.rs"]
+mod jansen_rit;
+#[path = "../tests/common/mpr.rs"]
+mod mpr;
+mod w34_handwritten;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use dataspace::prelude::*;
+use std::hint::black_box;
+use std::time::Duration;
+
+fn settings<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+    point_steps: usize,
+) -> criterion::BenchmarkGroup<'c, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .throughput(Throughput::Elements(point_steps as u64))
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(6));
+    group
+}
+
+fn w3(c: &mut Criterion) {
+    use jansen_rit::*;
+    let space = w3_inputs(W3_STEPS);
+    let columns = space.columns();
+    let executor = Executor::parallel();
+    let ours = executor.run(&space, w3_kernel::<64>).unwrap();
+    let theirs = w34_handwritten::w3_run(columns.a_psp, columns.b_psp, columns.mu);
+    let worst = ours
+        .iter()
+        .zip(&theirs)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 2e-3, "W3: the kernels disagree by {worst} mV");
+
+    let mut group = settings(c, "w3_jansen_rit", space.len() * W3_STEPS);
+    for (name, run) in [
+        (
+            "V=64",
+            (|s, e| e.run(s, w3_kernel::<64>)) as fn(&JansenRitSpace, &Executor) -> _,
+        ),
+        ("V=16", |s, e| e.run(s, w3_kernel::<16>)),
+    ] {
+        group.bench_function(BenchmarkId::new("dataspace", name), |b| {
+            b.iter(|| run(black_box(&space), &executor).unwrap())
+        });
+    }
+    group.bench_function("handwritten_peers_f32x16x4", |b| {
+        b.iter(|| w34_handwritten::w3_run(black_box(columns.a_psp), columns.b_psp, columns.mu))
+    });
+    group.finish();
+}
+
+fn w4(c: &mut Criterion) {
+    use mpr::*;
+    let space = w4_inputs(W4_STEPS);
+    let columns = space.columns();
+    let executor = Executor::parallel();
+    let ours = executor.run(&space, w4_kernel::<64>).unwrap();
+    let theirs = w34_handwritten::w4_run(columns.eta, columns.j, columns.sigma);
+    // The same Philox stream: pathwise agreement (transcendentals differ).
+    let off = ours
+        .iter()
+        .zip(&theirs)
+        .filter(|(a, b)| (*a - *b).abs() > 1e-3)
+        .count();
+    assert!(off <= 3, "W4: {off} points differ by more than 1e-3");
+
+    let mut group = settings(c, "w4_mpr_noise", space.len() * W4_STEPS);
+    for (name, run) in [
+        (
+            "V=64",
+            (|s, e| e.run(s, w4_kernel::<64>)) as fn(&MprNoiseSpace, &Executor) -> _,
+        ),
+        ("V=16", |s, e| e.run(s, w4_kernel::<16>)),
+    ] {
+        group.bench_function(BenchmarkId::new("dataspace", name), |b| {
+            b.iter(|| run(black_box(&space), &executor).unwrap())
+        });
+    }
+    group.bench_function("handwritten_peers_f32x16x4", |b| {
+        b.iter(|| w34_handwritten::w4_run(black_box(columns.eta), columns.j, columns.sigma))
+    });
+    group.finish();
+}
+
+criterion_group!(workloads, w3, w4);
+criterion_main!(workloads);
