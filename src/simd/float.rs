@@ -65,9 +65,31 @@ pub trait FloatPack:
     /// Square root.
     #[must_use]
     fn sqrt(self) -> Self;
-    /// `e^self`.
+    /// `e^self`, within 2 ulp, with `e^x` of large `x` infinite, of very
+    /// negative `x` subnormal then 0, and NaN for NaN.
+    ///
+    /// Written once over this trait's lane-wise operations (range
+    /// reduction by `ln 2`, a polynomial, a scaling by `2^n`), so that a
+    /// [`Lockstep`](crate::Lockstep) pack issues each operation on all its
+    /// registers before the next: the registers' dependency chains
+    /// interleave, which a sigmoid-heavy model needs to fill the FMA pipes.
+    /// The same bits at every lane count (a NaN result is NaN; the
+    /// compiler keeps no NaN's payload).
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// let x = f64x4::from([0.0, 1.0, -744.0, 710.0]).exp().to_array();
+    /// assert_eq!(x[0], 1.0);
+    /// assert!((x[1] - std::f64::consts::E).abs() <= 2.0 * f64::EPSILON * x[1]);
+    /// assert!(x[2] > 0.0 && x[2] < 1e-322); // subnormal
+    /// assert!(x[3].is_infinite());
+    /// ```
     #[must_use]
-    fn exp(self) -> Self;
+    #[inline(always)]
+    fn exp(self) -> Self {
+        exp(self)
+    }
     /// Natural logarithm.
     #[must_use]
     fn ln(self) -> Self;
@@ -175,6 +197,15 @@ pub trait FloatPack:
     /// `acc` plus the first `n` lanes, added one at a time in lane order.
     #[doc(hidden)]
     fn add_lanes_to(self, acc: Self::Scalar, n: usize) -> Self::Scalar;
+    /// The constants of [`exp`](FloatPack::exp) for this scalar.
+    #[doc(hidden)]
+    const EXP: ExpTable;
+    /// `self * 2^n` for integer-valued `n` with `|n| < 2^(mantissa bits - 2)`
+    /// whose halves are normal exponents (`|n| <= 250` for `f32`), in one
+    /// rounding: `self` scaled by `2^a` exactly, then by `2^b`, `a + b = n`.
+    #[doc(hidden)]
+    #[must_use]
+    fn mul_pow2i(self, n: Self) -> Self;
 }
 
 /// A scalar whose `V`-lane pack is a [`FloatPack`]: the bound a kernel generic
@@ -229,6 +260,98 @@ pub type F32<const V: usize> = <f32 as Packable<V>>::Pack;
 /// ```
 pub type F64<const V: usize> = <f64 as Packable<V>>::Pack;
 
+/// The constants of `exp` for one scalar type.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct ExpTable {
+    /// `x` is clipped to `[min, max]` first: beyond, `e^x` is 0 or infinite
+    /// (and the scaling by `2^n` stays within its range).
+    pub min: f64,
+    pub max: f64,
+    /// `1.5 * 2^(mantissa bits)`: adding it rounds to an integer.
+    pub magic: f64,
+    /// `ln 2` as a sum whose first part times any `n` in range is exact.
+    pub ln2_hi: f64,
+    pub ln2_lo: f64,
+    /// The polynomial `z(r)` with `e^r = 1 + r + r^2 z(r)` on `|r| <= ln(2)/2`:
+    /// the Taylor coefficients `1/2!, 1/3!, ...`, lowest first.
+    pub poly: &'static [f64],
+}
+
+/// `1/k!` for k = 2..=13.
+const INVERSE_FACTORIALS: [f64; 12] = [
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5040.0,
+    1.0 / 40320.0,
+    1.0 / 362_880.0,
+    1.0 / 3_628_800.0,
+    1.0 / 39_916_800.0,
+    1.0 / 479_001_600.0,
+    1.0 / 6_227_020_800.0,
+];
+
+/// `f32`: Taylor to degree 7 (truncation below 6e-9 relative), `ln 2` split
+/// as fdlibm's single-precision `expf`.
+pub(crate) const EXP_F32: ExpTable = ExpTable {
+    min: -104.0,
+    max: 89.0,
+    magic: 12_582_912.0,
+    ln2_hi: 0.693_359_375,
+    ln2_lo: -2.121_944_4e-4,
+    poly: {
+        let (six, _) = INVERSE_FACTORIALS.split_at(6);
+        six
+    },
+};
+
+/// `f64`: Taylor to degree 13 (truncation below 5e-18 relative), `ln 2`
+/// split as fdlibm's `exp`.
+pub(crate) const EXP_F64: ExpTable = ExpTable {
+    min: -746.0,
+    max: 710.0,
+    magic: 6_755_399_441_055_744.0,
+    ln2_hi: f64::from_bits(0x3fe6_2e42_fee0_0000),
+    ln2_lo: f64::from_bits(0x3dea_39ef_3579_3c76),
+    poly: &INVERSE_FACTORIALS,
+};
+
+/// `e^x` from the trait's lane-wise operations (see [`FloatPack::exp`]).
+#[inline(always)]
+fn exp<P: FloatPack>(x: P) -> P {
+    let table = P::EXP;
+    let c = |value: f64| P::from_scalar(P::Scalar::from_fill(value));
+    let x = x.clip(c(table.min), c(table.max));
+    // n = round(x / ln 2): adding `magic` rounds to an integer.
+    let magic = c(table.magic);
+    let n = x.mul_add(c(core::f64::consts::LOG2_E), magic) - magic;
+    let r = n.mul_neg_add(c(table.ln2_hi), x);
+    let r = n.mul_neg_add(c(table.ln2_lo), r);
+    let mut z = c(0.0);
+    for &coefficient in table.poly.iter().rev() {
+        z = z.mul_add(r, c(coefficient));
+    }
+    (z.mul_add(r * r, r) + c(1.0)).mul_pow2i(n)
+}
+
+/// The integer pack of a float pack's bits.
+pub(crate) trait FloatBits {
+    type Bits;
+}
+
+macro_rules! float_bits {
+    ($($float:ident => $bits:ident),*) => {$(
+        impl FloatBits for wide::$float {
+            type Bits = wide::$bits;
+        }
+    )*};
+}
+
+float_bits!(f32x4 => u32x4, f32x8 => u32x8, f32x16 => u32x16, f64x2 => u64x2, f64x4 => u64x4, f64x8 => u64x8);
+
 macro_rules! float_packs {
     ($t:ident => $($pack:ident),*) => {$(
         impl $crate::simd::FloatPack for $pack {
@@ -239,8 +362,6 @@ macro_rules! float_packs {
             fn mul_neg_add(self, a: Self, b: Self) -> Self { $pack::mul_neg_add(self, a, b) }
             #[inline(always)]
             fn sqrt(self) -> Self { $pack::sqrt(self) }
-            #[inline(always)]
-            fn exp(self) -> Self { $pack::exp(self) }
             #[inline(always)]
             fn ln(self) -> Self { $pack::ln(self) }
             #[inline(always)]
@@ -279,6 +400,23 @@ macro_rules! float_packs {
             fn floor(self) -> Self { $pack::floor(self) }
             #[inline(always)]
             fn is_finite(self) -> Self { $pack::is_finite(self) }
+            const EXP: $crate::simd::float::ExpTable = $crate::simd::float::exp_table::<$t>();
+            #[inline(always)]
+            fn mul_pow2i(self, n: Self) -> Self {
+                type Bits = <$pack as $crate::simd::float::FloatBits>::Bits;
+                let mantissa = $t::MANTISSA_DIGITS - 1;
+                let magic = $pack::splat(Self::EXP.magic as $t);
+                // 2^k from an integer `k + magic`: k sits in the low bits, and
+                // (bits + bias - bits(magic)) << mantissa is 2^k's bit pattern.
+                let bias = (1.0 as $t).to_bits() >> mantissa;
+                let offset = Bits::splat(bias.wrapping_sub((Self::EXP.magic as $t).to_bits()));
+                let pow2 = |t: $pack| -> $pack {
+                    wide::bytemuck::cast((wide::bytemuck::cast::<$pack, Bits>(t) + offset) << mantissa)
+                };
+                let a = n.mul_add($pack::splat(0.5), magic); // round(n / 2) + magic
+                let b = (n - (a - magic)) + magic;
+                self * pow2(a) * pow2(b)
+            }
             #[inline]
             fn add_lanes_to(self, acc: $t, n: usize) -> $t {
                 let lanes = self.to_array();
@@ -290,3 +428,21 @@ macro_rules! float_packs {
 
 /// Used by the scalar table for each float row.
 pub(crate) use float_packs;
+
+/// The `exp` constants of `f32` or `f64`.
+pub(crate) const fn exp_table<T: ExpScalar>() -> ExpTable {
+    T::TABLE
+}
+
+/// The float scalars, with their `exp` constants.
+pub(crate) trait ExpScalar {
+    const TABLE: ExpTable;
+}
+
+impl ExpScalar for f32 {
+    const TABLE: ExpTable = EXP_F32;
+}
+
+impl ExpScalar for f64 {
+    const TABLE: ExpTable = EXP_F64;
+}

@@ -82,10 +82,6 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
         each!(self.sqrt())
     }
     #[inline(always)]
-    fn exp(self) -> Self {
-        each!(self.exp())
-    }
-    #[inline(always)]
     fn ln(self) -> Self {
         each!(self.ln())
     }
@@ -136,6 +132,11 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
     #[inline(always)]
     fn is_nan(self) -> Self {
         each!(self.is_nan())
+    }
+    const EXP: super::float::ExpTable = P::EXP;
+    #[inline(always)]
+    fn mul_pow2i(self, n: Self) -> Self {
+        each!(self.mul_pow2i(n))
     }
     #[inline(always)]
     fn from_scalar(value: P::Scalar) -> Self {

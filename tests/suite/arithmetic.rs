@@ -272,3 +272,136 @@ fn recip_floor_is_finite_and_clip_follow_the_scalar_rules_at_every_width() {
     check_special::<f64, 16>();
     check_special::<f64, 32>();
 }
+
+/// The distance in units in the last place between two finite floats of
+/// one sign (as integers on the ordered bit patterns).
+fn ulps_f32(a: f32, b: f32) -> u32 {
+    let key = |x: f32| {
+        let bits = x.to_bits() as i32;
+        if bits < 0 { i32::MIN - bits } else { bits }
+    };
+    key(a).abs_diff(key(b))
+}
+
+fn ulps_f64(a: f64, b: f64) -> u64 {
+    let key = |x: f64| {
+        let bits = x.to_bits() as i64;
+        if bits < 0 { i64::MIN - bits } else { bits }
+    };
+    key(a).abs_diff(key(b))
+}
+
+#[test]
+fn exp_is_within_two_ulp_over_its_whole_range_at_every_width() {
+    // f32: every 1/64 of a unit over [-104, 89], against f64's exp rounded
+    // to f32 (correctly rounded but for rare double roundings).
+    let xs: Vec<f32> = (-104 * 64..=89 * 64).map(|k| k as f32 / 64.0).collect();
+    let mut worst = 0;
+    for chunk in xs.chunks(64) {
+        let mut lanes = [0.0f32; 64];
+        lanes[..chunk.len()].copy_from_slice(chunk);
+        let got = F32::<64>::from_array(lanes).exp().to_array();
+        for (&x, &y) in chunk.iter().zip(&got) {
+            let want = f64::from(x).exp() as f32;
+            if want.is_infinite() || want == 0.0 {
+                assert_eq!(y, want, "exp({x})");
+            } else if want.is_normal() {
+                worst = worst.max(ulps_f32(y, want));
+            } else {
+                // Subnormal results: within 2 of the smallest subnormal.
+                assert!(ulps_f32(y, want) <= 2, "exp({x}) = {y}, want {want}");
+            }
+        }
+    }
+    assert!(worst <= 2, "f32 exp: {worst} ulp");
+    // f64: against std's exp (itself within 1 ulp).
+    let mut worst = 0;
+    for k in -745 * 32..=709 * 32 {
+        let x = k as f64 / 32.0 + 0.001;
+        let y = F64::<8>::splat(x).exp().to_array()[3];
+        let want = x.exp();
+        if want.is_normal() {
+            worst = worst.max(ulps_f64(y, want));
+        }
+    }
+    assert!(worst <= 3, "f64 exp: {worst} ulp");
+}
+
+#[test]
+fn exp_special_values_and_the_same_bits_at_every_width() {
+    let specials = [
+        0.0f32,
+        -0.0,
+        1.0,
+        -1.0,
+        88.72,
+        88.73,
+        -87.0,
+        -103.0,
+        -104.5,
+        1e-8,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        200.0,
+        -200.0,
+        0.5,
+    ];
+    let wide = <F32<16> as Pack<16>>::from_array(specials).exp().to_array();
+    assert_eq!(wide[0], 1.0);
+    assert_eq!(wide[1], 1.0);
+    assert!(wide[4].is_finite() && wide[5].is_infinite());
+    assert!(wide[6] > 0.0 && wide[7] > 0.0 && wide[7] < f32::MIN_POSITIVE);
+    assert_eq!(wide[8], 0.0);
+    assert_eq!(wide[9], 1.0 + 1e-8);
+    assert_eq!((wide[10], wide[11]), (f32::INFINITY, 0.0));
+    assert!(wide[12].is_nan());
+    assert_eq!((wide[13], wide[14]), (f32::INFINITY, 0.0));
+    // The same bits at every width; NaN as NaN (no payload is kept).
+    let bits = |x: &[f32]| {
+        x.iter()
+            .map(|v| if v.is_nan() { u32::MAX } else { v.to_bits() })
+            .collect::<Vec<_>>()
+    };
+    let four: Vec<f32> = specials
+        .chunks(4)
+        .flat_map(|c| F32::<4>::from_array(c.try_into().unwrap()).exp().to_array())
+        .collect();
+    let eight: Vec<f32> = specials
+        .chunks(8)
+        .flat_map(|c| F32::<8>::from_array(c.try_into().unwrap()).exp().to_array())
+        .collect();
+    let mut lanes = [0.0f32; 64];
+    lanes[..16].copy_from_slice(&specials);
+    let sixty_four = F32::<64>::from_array(lanes).exp().to_array();
+    assert_eq!(bits(&four), bits(&wide));
+    assert_eq!(bits(&eight), bits(&wide));
+    assert_eq!(bits(&sixty_four[..16]), bits(&wide));
+    let f64s = [
+        0.0f64,
+        709.7,
+        709.8,
+        -744.0,
+        -746.0,
+        f64::NAN,
+        f64::NEG_INFINITY,
+        1.0,
+    ];
+    let y = F64::<8>::from_array(f64s).exp().to_array();
+    assert_eq!(y[0], 1.0);
+    assert!(y[1].is_finite() && y[2].is_infinite());
+    assert!(
+        y[3] > 0.0 && y[4] == 0.0 && y[5].is_nan() && y[6] == 0.0,
+        "{y:?}"
+    );
+    let y2: Vec<f64> = f64s
+        .chunks(2)
+        .flat_map(|c| F64::<2>::from_array(c.try_into().unwrap()).exp().to_array())
+        .collect();
+    let bits64 = |x: &[f64]| {
+        x.iter()
+            .map(|v| if v.is_nan() { u64::MAX } else { v.to_bits() })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits64(&y2), bits64(&y));
+}
