@@ -206,6 +206,36 @@ pub trait FloatPack:
     #[doc(hidden)]
     #[must_use]
     fn mul_pow2i(self, n: Self) -> Self;
+    /// `2^n` for integer-valued `n` that is a normal exponent (`-126..=127`
+    /// for `f32`), built from its bits.
+    #[doc(hidden)]
+    #[must_use]
+    fn pow2i(n: Self) -> Self;
+    /// The logistic function `1 / (1 + e^-self)`, the sigmoid of neural
+    /// mass and rate models (Jansen–Rit's `S(v)` is
+    /// `2 nu_max * (r (v - v0)).logistic()`, Wilson–Cowan's likewise).
+    ///
+    /// Within 3 ulp of the exact value while it is above 1e-37 (`f32`;
+    /// 1e-307 for `f64`), and below that bound beyond. Cheaper than
+    /// `1 / (1 + (-x).exp())`: the sigmoid needs no subnormal or infinite
+    /// `e^x`, so the argument is clamped once and `2^n` built in one step.
+    /// NaN for NaN; the same bits at every lane count.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// let y = f32x8::from([0.0, 1.0, -1.0, 20.0, -20.0, 100.0, -100.0, f32::NAN]).logistic().to_array();
+    /// assert_eq!(y[0], 0.5);
+    /// assert!((y[1] - 0.731_058_6).abs() < 1e-7 && (y[1] + y[2] - 1.0).abs() < 1e-7);
+    /// assert!(y[3] == 1.0 && y[4] > 0.0 && y[4] < 2.1e-9);
+    /// assert!(y[5] == 1.0 && y[6] < 1e-37);
+    /// assert!(y[7].is_nan());
+    /// ```
+    #[must_use]
+    #[inline(always)]
+    fn logistic(self) -> Self {
+        logistic(self)
+    }
 }
 
 /// A scalar whose `V`-lane pack is a [`FloatPack`]: the bound a kernel generic
@@ -268,6 +298,10 @@ pub struct ExpTable {
     /// (and the scaling by `2^n` stays within its range).
     pub min: f64,
     pub max: f64,
+    /// The clamp of `logistic`'s `e^-x`: within it `e^-x` is a normal
+    /// number and `2^n` a normal exponent.
+    pub logistic_min: f64,
+    pub logistic_max: f64,
     /// `1.5 * 2^(mantissa bits)`: adding it rounds to an integer.
     pub magic: f64,
     /// `ln 2` as a sum whose first part times any `n` in range is exact.
@@ -299,6 +333,8 @@ const INVERSE_FACTORIALS: [f64; 12] = [
 pub(crate) const EXP_F32: ExpTable = ExpTable {
     min: -104.0,
     max: 89.0,
+    logistic_min: -87.0,
+    logistic_max: 88.0,
     magic: 12_582_912.0,
     ln2_hi: 0.693_359_375,
     ln2_lo: -2.121_944_4e-4,
@@ -313,6 +349,8 @@ pub(crate) const EXP_F32: ExpTable = ExpTable {
 pub(crate) const EXP_F64: ExpTable = ExpTable {
     min: -746.0,
     max: 710.0,
+    logistic_min: -708.0,
+    logistic_max: 709.0,
     magic: 6_755_399_441_055_744.0,
     ln2_hi: f64::from_bits(0x3fe6_2e42_fee0_0000),
     ln2_lo: f64::from_bits(0x3dea_39ef_3579_3c76),
@@ -325,16 +363,38 @@ fn exp<P: FloatPack>(x: P) -> P {
     let table = P::EXP;
     let c = |value: f64| P::from_scalar(P::Scalar::from_fill(value));
     let x = x.clip(c(table.min), c(table.max));
-    // n = round(x / ln 2): adding `magic` rounds to an integer.
+    let (n, mantissa) = exp_reduced(x);
+    mantissa.mul_pow2i(n)
+}
+
+/// `(n, e^(x - n ln 2))` with `n = round(x / ln 2)`: `e^x` is the second
+/// times `2^n`.
+#[inline(always)]
+fn exp_reduced<P: FloatPack>(x: P) -> (P, P) {
+    let table = P::EXP;
+    let c = |value: f64| P::from_scalar(P::Scalar::from_fill(value));
+    // Adding `magic` rounds to an integer.
     let magic = c(table.magic);
     let n = x.mul_add(c(core::f64::consts::LOG2_E), magic) - magic;
     let r = n.mul_neg_add(c(table.ln2_hi), x);
     let r = n.mul_neg_add(c(table.ln2_lo), r);
-    let mut z = c(0.0);
-    for &coefficient in table.poly.iter().rev() {
+    let (&last, rest) = table.poly.split_last().unwrap_or((&0.0, &[]));
+    let mut z = c(last);
+    for &coefficient in rest.iter().rev() {
         z = z.mul_add(r, c(coefficient));
     }
-    (z.mul_add(r * r, r) + c(1.0)).mul_pow2i(n)
+    (n, z.mul_add(r * r, r) + c(1.0))
+}
+
+/// `1 / (1 + e^-x)` (see [`FloatPack::logistic`]).
+#[inline(always)]
+fn logistic<P: FloatPack>(x: P) -> P {
+    let table = P::EXP;
+    let c = |value: f64| P::from_scalar(P::Scalar::from_fill(value));
+    let z = (-x).clip(c(table.logistic_min), c(table.logistic_max));
+    let (n, mantissa) = exp_reduced(z);
+    let one = c(1.0);
+    one / mantissa.mul_add(P::pow2i(n), one)
 }
 
 /// The integer pack of a float pack's bits.
@@ -416,6 +476,16 @@ macro_rules! float_packs {
                 let a = n.mul_add($pack::splat(0.5), magic); // round(n / 2) + magic
                 let b = (n - (a - magic)) + magic;
                 self * pow2(a) * pow2(b)
+            }
+            #[inline(always)]
+            fn pow2i(n: Self) -> Self {
+                type Bits = <$pack as $crate::simd::float::FloatBits>::Bits;
+                let mantissa = $t::MANTISSA_DIGITS - 1;
+                let magic = Self::EXP.magic as $t;
+                let bias = (1.0 as $t).to_bits() >> mantissa;
+                let offset = Bits::splat(bias.wrapping_sub(magic.to_bits()));
+                let t = n + $pack::splat(magic);
+                wide::bytemuck::cast((wide::bytemuck::cast::<$pack, Bits>(t) + offset) << mantissa)
             }
             #[inline]
             fn add_lanes_to(self, acc: $t, n: usize) -> $t {

@@ -139,6 +139,10 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
         each!(self.mul_pow2i(n))
     }
     #[inline(always)]
+    fn pow2i(n: Self) -> Self {
+        Lockstep(core::array::from_fn(|r| P::pow2i(n.0[r])))
+    }
+    #[inline(always)]
     fn from_scalar(value: P::Scalar) -> Self {
         Lockstep([P::from_scalar(value); R])
     }

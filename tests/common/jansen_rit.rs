@@ -55,7 +55,8 @@ pub struct JansenRit {
 }
 
 /// W3 on `V` points, written as the equations read, with the crate's
-/// `integrate::euler` (each update fused: `y + dt f(y)` in one rounding).
+/// `integrate::euler` (each update fused: `y + dt f(y)` in one rounding)
+/// and `FloatPack::logistic` for the sigmoid.
 #[inline(always)]
 pub fn w3_kernel<const V: usize>(p: JansenRitLanes<'_, V>) -> F32<V>
 where
@@ -72,7 +73,8 @@ where
         c(RATE_B * RATE_B),
     );
     let (big_aa, big_bb) = (p.a_psp * c(RATE_A), p.b_psp * c(RATE_B));
-    let sigmoid = |x: F32<V>| two_nu / (c(1.0) + (r * (v0 - x)).exp());
+    // S(x) = 2 nu_max / (1 + e^(r (v0 - x))) = 2 nu_max logistic(r (x - v0)).
+    let sigmoid = |x: F32<V>| two_nu * (r * (x - v0)).logistic();
     let rhs = |[y0, y1, y2, y3, y4, y5]: [F32<V>; 6]| {
         let (s1, s2, s3) = (sigmoid(y1 - y2), sigmoid(a1j * y0), sigmoid(a3j * y0));
         [

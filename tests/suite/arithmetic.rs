@@ -405,3 +405,73 @@ fn exp_special_values_and_the_same_bits_at_every_width() {
     };
     assert_eq!(bits64(&y2), bits64(&y));
 }
+
+#[test]
+fn logistic_is_within_three_ulp_and_the_same_at_every_width() {
+    let xs: Vec<f32> = (-120 * 64..=120 * 64).map(|k| k as f32 / 64.0).collect();
+    let mut worst = 0;
+    let mut by_width: Vec<Vec<u32>> = Vec::new();
+    for width in [4usize, 8, 16, 32, 64] {
+        let mut out = Vec::with_capacity(xs.len());
+        for chunk in xs.chunks(width) {
+            let mut lanes = [0.0f32; 64];
+            lanes[..chunk.len()].copy_from_slice(chunk);
+            let y: Vec<f32> = match width {
+                4 => F32::<4>::from_array(lanes[..4].try_into().unwrap())
+                    .logistic()
+                    .to_array()
+                    .to_vec(),
+                8 => F32::<8>::from_array(lanes[..8].try_into().unwrap())
+                    .logistic()
+                    .to_array()
+                    .to_vec(),
+                16 => F32::<16>::from_array(lanes[..16].try_into().unwrap())
+                    .logistic()
+                    .to_array()
+                    .to_vec(),
+                32 => F32::<32>::from_array(lanes[..32].try_into().unwrap())
+                    .logistic()
+                    .to_array()
+                    .to_vec(),
+                _ => F32::<64>::from_array(lanes).logistic().to_array().to_vec(),
+            };
+            out.extend_from_slice(&y[..chunk.len()]);
+        }
+        by_width.push(out.iter().map(|v| v.to_bits()).collect());
+        if width == 16 {
+            for (&x, &y) in xs.iter().zip(&out) {
+                let want = 1.0 / (1.0 + (-f64::from(x)).exp());
+                if want > 1e-37 {
+                    worst = worst.max(ulps_f32(y, want as f32));
+                } else {
+                    assert!(y >= 0.0 && f64::from(y) <= 1e-37, "logistic({x}) = {y}");
+                }
+            }
+        }
+    }
+    assert!(worst <= 3, "logistic: {worst} ulp");
+    for other in &by_width[1..] {
+        assert_eq!(other, &by_width[0]);
+    }
+    // f64, and the special values.
+    let y = F64::<4>::from_array([0.0, 30.0, -800.0, f64::NAN])
+        .logistic()
+        .to_array();
+    assert_eq!(y[0], 0.5);
+    assert!((y[1] - 1.0 / (1.0 + (-30f64).exp())).abs() <= 2.0 * f64::EPSILON);
+    assert!(y[2] >= 0.0 && y[2] <= 1e-307 && y[3].is_nan());
+    let inf = F32::<8>::from_array([
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ])
+    .logistic()
+    .to_array();
+    assert_eq!(inf[0], 1.0);
+    assert!(inf[1] >= 0.0 && inf[1] < 1e-37);
+}
