@@ -54,6 +54,7 @@ fn w3(c: &mut Criterion) {
             "V=64",
             (|s, e| e.run(s, w3_kernel::<64>)) as fn(&JansenRitSpace, &Executor) -> _,
         ),
+        ("V=32", |s, e| e.run(s, w3_kernel::<32>)),
         ("V=16", |s, e| e.run(s, w3_kernel::<16>)),
     ] {
         group.bench_function(BenchmarkId::new("dataspace", name), |b| {
@@ -87,6 +88,7 @@ fn w4(c: &mut Criterion) {
             "V=64",
             (|s, e| e.run(s, w4_kernel::<64>)) as fn(&MprNoiseSpace, &Executor) -> _,
         ),
+        ("V=32", |s, e| e.run(s, w4_kernel::<32>)),
         ("V=16", |s, e| e.run(s, w4_kernel::<16>)),
     ] {
         group.bench_function(BenchmarkId::new("dataspace", name), |b| {
