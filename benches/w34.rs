@@ -101,5 +101,55 @@ fn w4(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(workloads, w3, w4);
+/// The generator alone, on one thread: 2^20 points x 4 draws per call,
+/// summed so that nothing is optimised away.
+fn philox(c: &mut Criterion) {
+    const POINTS: usize = 1 << 20;
+    let noise = Philox::new(20240604);
+    let mut group = c.benchmark_group("philox_one_thread");
+    group
+        .throughput(Throughput::Elements(4 * POINTS as u64))
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(4));
+    fn sum<const V: usize>(packs: [F32<V>; 4], acc: &mut F32<V>)
+    where
+        f32: Float<V>,
+    {
+        for p in packs {
+            *acc += p;
+        }
+    }
+    group.bench_function("words_u32x16", |b| {
+        b.iter(|| {
+            let mut acc = 0u32;
+            for first in (0..POINTS).step_by(16) {
+                for word in noise.words_lanes::<16>(black_box(first), 0, 7) {
+                    acc = word.iter().fold(acc, |a, &w| a ^ w);
+                }
+            }
+            acc
+        })
+    });
+    group.bench_function("uniform_f32_V=16", |b| {
+        b.iter(|| {
+            let mut acc = F32::<16>::splat(0.0);
+            for first in (0..POINTS).step_by(16) {
+                sum::<16>(noise.uniform::<16>(black_box(first), 0, 7), &mut acc);
+            }
+            acc
+        })
+    });
+    group.bench_function("normal_f32_V=16", |b| {
+        b.iter(|| {
+            let mut acc = F32::<16>::splat(0.0);
+            for first in (0..POINTS).step_by(16) {
+                sum::<16>(noise.normal::<16>(black_box(first), 0, 7), &mut acc);
+            }
+            acc
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(workloads, w3, w4, philox);
 criterion_main!(workloads);
