@@ -45,6 +45,12 @@ fn step<P: FloatPack, const D: usize>(y: &[P; D], dt: P, k: &[P; D]) -> [P; D] {
     core::array::from_fn(|i| k[i].mul_add(dt, y[i]))
 }
 
+/// `y + g xi`, variable by variable, fused: the additive noise.
+#[inline(always)]
+fn add_noise<P: FloatPack, const D: usize>(y: &[P; D], g: &[P; D], xi: &[P; D]) -> [P; D] {
+    core::array::from_fn(|i| g[i].mul_add(xi[i], y[i]))
+}
+
 /// Forward Euler: `y + dt f(y)`.
 ///
 /// ```
@@ -76,6 +82,12 @@ pub fn heun<P: FloatPack, const D: usize>(
 ) -> [P; D] {
     let k1 = f(y);
     let k2 = f(step(&y, dt, &k1));
+    trapezoid(&y, dt, &k1, &k2)
+}
+
+/// Heun's corrector: `y + (dt/2) (k1 + k2)`.
+#[inline(always)]
+fn trapezoid<P: FloatPack, const D: usize>(y: &[P; D], dt: P, k1: &[P; D], k2: &[P; D]) -> [P; D] {
     let half_dt = dt * constant::<P>(0.5);
     core::array::from_fn(|i| (k1[i] + k2[i]).mul_add(half_dt, y[i]))
 }
@@ -131,8 +143,7 @@ pub fn euler_maruyama<P: FloatPack, const D: usize>(
     xi: [P; D],
     f: impl Fn([P; D]) -> [P; D],
 ) -> [P; D] {
-    let deterministic = euler(y, dt, f);
-    core::array::from_fn(|i| g[i].mul_add(xi[i], deterministic[i]))
+    add_noise(&euler(y, dt, f), &g, &xi)
 }
 
 /// Heun's method for additive noise (TVB's `HeunStochastic`): with
@@ -149,8 +160,6 @@ pub fn stochastic_heun<P: FloatPack, const D: usize>(
     f: impl Fn([P; D]) -> [P; D],
 ) -> [P; D] {
     let k1 = f(y);
-    let predictor: [P; D] = core::array::from_fn(|i| g[i].mul_add(xi[i], k1[i].mul_add(dt, y[i])));
-    let k2 = f(predictor);
-    let half_dt = dt * constant::<P>(0.5);
-    core::array::from_fn(|i| g[i].mul_add(xi[i], (k1[i] + k2[i]).mul_add(half_dt, y[i])))
+    let k2 = f(add_noise(&step(&y, dt, &k1), &g, &xi));
+    add_noise(&trapezoid(&y, dt, &k1, &k2), &g, &xi)
 }

@@ -18,6 +18,13 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 /// Comparisons return a mask of the same type (all bits set where true), as
 /// in `wide`; [`select`](FloatPack::select) picks lanes by such a mask.
 ///
+/// **Method names shared with `wide`.** On a concrete `wide` type
+/// (`f32x8`), a method call picks `wide`'s inherent method of that name
+/// before this trait's: `x.exp()` and `x.recip()` are then `wide`'s (its
+/// `recip` is an approximate `rcpps`). In a kernel generic over `V`, the
+/// usual case, they are this trait's; on a concrete type, write
+/// `FloatPack::recip(x)`.
+///
 /// **Tail lanes** hold NaN by default. Lane-wise arithmetic on them is
 /// harmless, but [`min`](FloatPack::min) and [`max`](FloatPack::max) return
 /// the other operand when one is NaN (as `wide` does), and a sum over all
@@ -65,8 +72,10 @@ pub trait FloatPack:
     /// Square root.
     #[must_use]
     fn sqrt(self) -> Self;
-    /// `e^self`, within 2 ulp, with `e^x` of large `x` infinite, of very
-    /// negative `x` subnormal then 0, and NaN for NaN.
+    /// `e^self`, within 2 ulp of the rounded exact value for `f32` and 3
+    /// ulp of std's `exp` for `f64` (`tests/suite/arithmetic.rs`), with
+    /// `e^x` of large `x` infinite, of very negative `x` subnormal then 0,
+    /// and NaN for NaN.
     ///
     /// Written once over this trait's lane-wise operations (range
     /// reduction by `ln 2`, a polynomial, a scaling by `2^n`), so that a
@@ -79,7 +88,9 @@ pub trait FloatPack:
     /// ```
     /// use dataspace::prelude::*;
     ///
-    /// let x = f64x4::from([0.0, 1.0, -744.0, 710.0]).exp().to_array();
+    /// // On a concrete `wide` type `x.exp()` is `wide`'s inherent method: name
+    /// // the trait's (a kernel generic over `V` calls it by `x.exp()`).
+    /// let x = FloatPack::exp(f64x4::from([0.0, 1.0, -744.0, 710.0])).to_array();
     /// assert_eq!(x[0], 1.0);
     /// assert!((x[1] - std::f64::consts::E).abs() <= 2.0 * f64::EPSILON * x[1]);
     /// assert!(x[2] > 0.0 && x[2] < 1e-322); // subnormal

@@ -128,12 +128,11 @@ pub fn w3_scalar(p: JansenRit) -> f32 {
 /// W3 on the peers' inputs (`tests/data/w3_params.f32`: the A, B and mu
 /// columns), with `steps` Euler steps.
 pub fn w3_inputs(steps: usize) -> JansenRitSpace {
-    let p = super::mpr::committed_input("w3_params.f32", 3 * W3_POINTS);
-    let n = W3_POINTS;
+    let [a_psp, b_psp, mu] = super::mpr::committed_columns("w3_params.f32", W3_POINTS);
     JansenRitSpace::new(JansenRitColumns {
-        a_psp: p[..n].to_vec(),
-        b_psp: p[n..2 * n].to_vec(),
-        mu: p[2 * n..].to_vec(),
+        a_psp,
+        b_psp,
+        mu,
         steps,
     })
     .expect("three columns of W3_POINTS values")

@@ -390,14 +390,20 @@ pub fn committed_input(name: &str, len: usize) -> Vec<f32> {
     values
 }
 
+/// A committed input of `K` columns of `n` values each, one after the other.
+pub fn committed_columns<const K: usize>(name: &str, n: usize) -> [Vec<f32>; K] {
+    let values = committed_input(name, K * n);
+    let mut columns = values.chunks_exact(n).map(<[f32]>::to_vec);
+    core::array::from_fn(|_| columns.next().expect("K columns"))
+}
+
 /// W1 on the peers' inputs: `W1_POINTS` points, `W1_STEPS` steps.
 pub fn w1_inputs() -> MprSpace {
-    let p = committed_input(W1_PARAMS, 3 * W1_POINTS);
-    let n = W1_POINTS;
+    let [eta, j, delta] = committed_columns(W1_PARAMS, W1_POINTS);
     MprSpace::new(MprColumns {
-        eta: p[..n].to_vec(),
-        j: p[n..2 * n].to_vec(),
-        delta: p[2 * n..].to_vec(),
+        eta,
+        j,
+        delta,
         steps: W1_STEPS,
     })
     .expect("three columns of n values")
@@ -405,12 +411,11 @@ pub fn w1_inputs() -> MprSpace {
 
 /// W2 on the peers' inputs: `W2_POINTS` points and their W, `W2_STEPS` steps.
 pub fn w2_inputs() -> MprNetworkSpace {
-    let p = committed_input(W2_PARAMS, 2 * W2_POINTS);
+    let [g, eta] = committed_columns(W2_PARAMS, W2_POINTS);
     let w = committed_input(W2_W, NODES * NODES);
-    let n = W2_POINTS;
     MprNetworkSpace::new(MprNetworkColumns {
-        g: p[..n].to_vec(),
-        eta: p[n..].to_vec(),
+        g,
+        eta,
         weights: DMatrix::from_row_slice(NODES, NODES, &w),
         steps: W2_STEPS,
     })
@@ -483,12 +488,11 @@ where
 /// W4 on the peers' inputs (`tests/data/w4_params.f32`: the eta, J and sigma
 /// columns).
 pub fn w4_inputs(steps: usize) -> MprNoiseSpace {
-    let p = committed_input("w4_params.f32", 3 * W4_POINTS);
-    let n = W4_POINTS;
+    let [eta, j, sigma] = committed_columns("w4_params.f32", W4_POINTS);
     MprNoiseSpace::new(MprNoiseColumns {
-        eta: p[..n].to_vec(),
-        j: p[n..2 * n].to_vec(),
-        sigma: p[2 * n..].to_vec(),
+        eta,
+        j,
+        sigma,
         steps,
         seed: W4_SEED,
     })
