@@ -56,6 +56,7 @@ fn w3(c: &mut Criterion) {
         ),
         ("V=32", |s, e| e.run(s, w3_kernel::<32>)),
         ("V=16", |s, e| e.run(s, w3_kernel::<16>)),
+        ("literal_V=16", |s, e| e.run(s, w3_kernel_literal::<16>)),
     ] {
         group.bench_function(BenchmarkId::new("dataspace", name), |b| {
             b.iter(|| run(black_box(&space), &executor).unwrap())

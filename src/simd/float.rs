@@ -185,12 +185,7 @@ pub trait FloatPack:
     /// assert!(y[3].is_nan());
     /// ```
     #[must_use]
-    #[inline(always)]
-    fn clip(self, lo: Self, hi: Self) -> Self {
-        // Comparisons with NaN are false: such lanes keep `self`.
-        let x = self.simd_lt(lo).select(lo, self);
-        x.simd_gt(hi).select(hi, x)
-    }
+    fn clip(self, lo: Self, hi: Self) -> Self;
     /// Sum of the first `n` lanes (all lanes if `n` is larger), added in lane
     /// order from 0: the reduction to use on a pack with tail lanes.
     ///
@@ -217,11 +212,12 @@ pub trait FloatPack:
     #[doc(hidden)]
     #[must_use]
     fn mul_pow2i(self, n: Self) -> Self;
-    /// `2^n` for integer-valued `n` that is a normal exponent (`-126..=127`
-    /// for `f32`), built from its bits.
+    /// `self * 2^n`, exact where the product is a normal number, by adding
+    /// `n` to the exponent field: `n` given as `shifted = n + EXP.magic`, the
+    /// sum that rounded it to an integer (its low bits hold `n`).
     #[doc(hidden)]
     #[must_use]
-    fn pow2i(n: Self) -> Self;
+    fn mul_pow2_shifted(self, shifted: Self) -> Self;
     /// The logistic function `1 / (1 + e^-self)`, the sigmoid of neural
     /// mass and rate models (Jansen–Rit's `S(v)` is
     /// `2 nu_max * (r (v - v0)).logistic()`, Wilson–Cowan's likewise).
@@ -245,7 +241,28 @@ pub trait FloatPack:
     #[must_use]
     #[inline(always)]
     fn logistic(self) -> Self {
-        logistic(self)
+        logistic(self, Self::from_scalar(Self::Scalar::from_fill(1.0)))
+    }
+    /// `scale / (1 + e^-self)`: the logistic function times `scale`, at the
+    /// cost of [`logistic`](FloatPack::logistic) alone (the division takes
+    /// `scale` for numerator), as a model's sigmoid with its maximum rate
+    /// is written: Jansen–Rit's `S(v) = 2 e0 / (1 + e^(r (v0 - v)))` is
+    /// `(r * (v - v0)).logistic_times(2 e0)`. Within 3 ulp of the exact
+    /// value where that is above `scale * 1e-37` (`f32`); with `scale = 1`
+    /// it is `logistic`, bit for bit.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// let max_rate = f32x4::splat(0.005);
+    /// let y = f32x4::from([0.0, 3.0, -3.0, 50.0]).logistic_times(max_rate).to_array();
+    /// assert_eq!(y[0], 0.0025);
+    /// assert!((y[1] + y[2] - 0.005).abs() < 1e-9 && y[3] == 0.005);
+    /// ```
+    #[must_use]
+    #[inline(always)]
+    fn logistic_times(self, scale: Self) -> Self {
+        logistic(self, scale)
     }
 }
 
@@ -321,6 +338,9 @@ pub struct ExpTable {
     /// The polynomial `z(r)` with `e^r = 1 + r + r^2 z(r)` on `|r| <= ln(2)/2`:
     /// the Taylor coefficients `1/2!, 1/3!, ...`, lowest first.
     pub poly: &'static [f64],
+    /// `logistic`'s polynomial for `e^-s` on `|s| <= ln(2)/2`, one Horner
+    /// chain, lowest power first.
+    pub logistic_poly: &'static [f64],
 }
 
 /// `1/k!` for k = 2..=13.
@@ -339,8 +359,22 @@ const INVERSE_FACTORIALS: [f64; 12] = [
     1.0 / 6_227_020_800.0,
 ];
 
+/// `(-1)^k / k!` for k = 0..=13: Taylor's `e^-s`.
+const ALTERNATING_INVERSE_FACTORIALS: [f64; 14] = {
+    let mut out = [1.0; 14];
+    let mut k = 1;
+    while k < 14 {
+        out[k] = -out[k - 1] / k as f64;
+        k += 1;
+    }
+    out
+};
+
 /// `f32`: Taylor to degree 7 (truncation below 6e-9 relative), `ln 2` split
-/// as fdlibm's single-precision `expf`.
+/// as fdlibm's single-precision `expf`. `logistic`'s `e^-s` is a
+/// near-minimax fit of degree 6 (`tools/fit_logistic_poly.py`: 2e-9
+/// relative in exact arithmetic, 7.2e-8 as an f32 Horner chain), one FMA
+/// shorter than Taylor's degree 7 at the same accuracy.
 pub(crate) const EXP_F32: ExpTable = ExpTable {
     min: -104.0,
     max: 89.0,
@@ -353,6 +387,15 @@ pub(crate) const EXP_F32: ExpTable = ExpTable {
         let (six, _) = INVERSE_FACTORIALS.split_at(6);
         six
     },
+    logistic_poly: &[
+        1.0,
+        -1.0,
+        0.499_999_94,
+        -0.166_664_3,
+        0.041_668_005,
+        -0.008_374_186,
+        0.001_384_357,
+    ],
 };
 
 /// `f64`: Taylor to degree 13 (truncation below 5e-18 relative), `ln 2`
@@ -366,6 +409,7 @@ pub(crate) const EXP_F64: ExpTable = ExpTable {
     ln2_hi: f64::from_bits(0x3fe6_2e42_fee0_0000),
     ln2_lo: f64::from_bits(0x3dea_39ef_3579_3c76),
     poly: &INVERSE_FACTORIALS,
+    logistic_poly: &ALTERNATING_INVERSE_FACTORIALS,
 };
 
 /// `e^x` from the trait's lane-wise operations (see [`FloatPack::exp`]).
@@ -397,15 +441,31 @@ fn exp_reduced<P: FloatPack>(x: P) -> (P, P) {
     (n, z.mul_add(r * r, r) + c(1.0))
 }
 
-/// `1 / (1 + e^-x)` (see [`FloatPack::logistic`]).
+/// `scale / (1 + e^-x)` (see [`FloatPack::logistic`]).
+///
+/// `e^-x = 2^n e^-s` with `n = round(-x / ln 2)` and `s = x + n ln 2`: the
+/// negation is folded into the constants (`-x` is never formed; rounding is
+/// symmetric, so the bits are those of reducing `-x`), and `e^-s` is one
+/// Horner chain. The clamp keeps `e^-x` a normal number, so `2^n` is
+/// applied exactly by adding `n` to the exponent field of `e^-s`, taken
+/// from the sum that rounded `n`: the only multiply-adds are the reduction
+/// and the polynomial, and the `+ 1` is a plain addition.
 #[inline(always)]
-fn logistic<P: FloatPack>(x: P) -> P {
+fn logistic<P: FloatPack>(x: P, scale: P) -> P {
     let table = P::EXP;
     let c = |value: f64| P::from_scalar(P::Scalar::from_fill(value));
-    let z = (-x).clip(c(table.logistic_min), c(table.logistic_max));
-    let (n, mantissa) = exp_reduced(z);
-    let one = c(1.0);
-    one / mantissa.mul_add(P::pow2i(n), one)
+    let x = x.clip(c(-table.logistic_max), c(-table.logistic_min));
+    let magic = c(table.magic);
+    let shifted = x.mul_add(c(-core::f64::consts::LOG2_E), magic);
+    let n = shifted - magic;
+    let s = n.mul_add(c(table.ln2_hi), x);
+    let s = n.mul_add(c(table.ln2_lo), s);
+    let (&top, rest) = table.logistic_poly.split_last().unwrap_or((&1.0, &[]));
+    let mut e_s = c(top);
+    for &coefficient in rest.iter().rev() {
+        e_s = e_s.mul_add(s, c(coefficient));
+    }
+    scale / (e_s.mul_pow2_shifted(shifted) + c(1.0))
 }
 
 /// The integer pack of a float pack's bits.
@@ -422,6 +482,31 @@ macro_rules! float_bits {
 }
 
 float_bits!(f32x4 => u32x4, f32x8 => u32x8, f32x16 => u32x16, f64x2 => u64x2, f64x4 => u64x4, f64x8 => u64x8);
+
+/// `clip` on one `wide` register (see [`FloatPack::clip`]).
+///
+/// On x86 `maxps(a, b)` is `a > b ? a : b` and `minps(a, b)` is
+/// `a < b ? a : b`: with the bound first, a NaN `x` falls through both
+/// compares and stays NaN, a NaN bound leaves `x` alone, and signed zeros
+/// come out as from the compare-and-select form. `wide`'s `fast_max` and
+/// `fast_min` are those instructions there (two operations instead of four);
+/// other targets define them otherwise, so they keep the compares.
+macro_rules! clip {
+    ($x:expr, $lo:expr, $hi:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        let clipped = $hi.fast_min($lo.fast_max($x));
+        #[cfg(not(target_arch = "x86_64"))]
+        let clipped = {
+            // Comparisons with NaN are false: such lanes keep `x`.
+            let x =
+                $crate::simd::FloatPack::select($crate::simd::FloatPack::simd_lt($x, $lo), $lo, $x);
+            $crate::simd::FloatPack::select($crate::simd::FloatPack::simd_gt(x, $hi), $hi, x)
+        };
+        clipped
+    }};
+}
+
+pub(crate) use clip;
 
 macro_rules! float_packs {
     ($t:ident => $($pack:ident),*) => {$(
@@ -489,14 +574,19 @@ macro_rules! float_packs {
                 self * pow2(a) * pow2(b)
             }
             #[inline(always)]
-            fn pow2i(n: Self) -> Self {
+            fn mul_pow2_shifted(self, shifted: Self) -> Self {
                 type Bits = <$pack as $crate::simd::float::FloatBits>::Bits;
                 let mantissa = $t::MANTISSA_DIGITS - 1;
-                let magic = Self::EXP.magic as $t;
-                let bias = (1.0 as $t).to_bits() >> mantissa;
-                let offset = Bits::splat(bias.wrapping_sub(magic.to_bits()));
-                let t = n + $pack::splat(magic);
-                wide::bytemuck::cast((wide::bytemuck::cast::<$pack, Bits>(t) + offset) << mantissa)
+                // `magic`'s bits end in zeros past the exponent field's width,
+                // so shifting `shifted`'s bits left by the mantissa width
+                // leaves `n << mantissa` (mod 2^bits): `n` added to the exponent.
+                const { assert!((Self::EXP.magic as $t).to_bits() << ($t::MANTISSA_DIGITS - 1) == 0) };
+                let bits = |x: $pack| wide::bytemuck::cast::<$pack, Bits>(x);
+                wide::bytemuck::cast(bits(self) + (bits(shifted) << mantissa))
+            }
+            #[inline(always)]
+            fn clip(self, lo: Self, hi: Self) -> Self {
+                $crate::simd::float::clip!(self, lo, hi)
             }
             #[inline]
             fn add_lanes_to(self, acc: $t, n: usize) -> $t {

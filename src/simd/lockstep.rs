@@ -139,8 +139,12 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
         each!(self.mul_pow2i(n))
     }
     #[inline(always)]
-    fn pow2i(n: Self) -> Self {
-        Lockstep(core::array::from_fn(|r| P::pow2i(n.0[r])))
+    fn mul_pow2_shifted(self, shifted: Self) -> Self {
+        each!(self.mul_pow2_shifted(shifted))
+    }
+    #[inline(always)]
+    fn clip(self, lo: Self, hi: Self) -> Self {
+        each!(self.clip(lo, hi))
     }
     #[inline(always)]
     fn from_scalar(value: P::Scalar) -> Self {

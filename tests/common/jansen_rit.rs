@@ -54,11 +54,55 @@ pub struct JansenRit {
     pub steps: usize,
 }
 
-/// W3 on `V` points, written as the equations read, with the crate's
-/// `integrate::euler` (each update fused: `y + dt f(y)` in one rounding)
-/// and `FloatPack::logistic` for the sigmoid.
+/// W3 on `V` points, as a user tunes it: the crate's `integrate::euler` and
+/// `FloatPack::logistic_times`, with the constants folded per point before
+/// the time loop. Each sigmoid's argument is one fused multiply-add
+/// (`r x - r v0`), and each sigmoid's factor in the derivatives (`2 nu_max`
+/// times `A a`, `B b` and the connectivity constants) is the numerator of
+/// its division, so a step is 16 operations besides the three sigmoids (the
+/// equations as written take 31).
 #[inline(always)]
 pub fn w3_kernel<const V: usize>(p: JansenRitLanes<'_, V>) -> F32<V>
+where
+    f32: Float<V>,
+{
+    let c = F32::<V>::splat;
+    let (r, minus_r_v0) = (c(R), c(-(R * V0)));
+    let (r_a1j, r_a3j) = (c(R * A_1 * J), c(R * A_3 * J));
+    let (ta, aa, tb, bb) = (
+        c(2.0 * RATE_A),
+        c(RATE_A * RATE_A),
+        c(2.0 * RATE_B),
+        c(RATE_B * RATE_B),
+    );
+    // y3' = A a S1 - ..., y4' = A a mu + A a a_2 J S2 - ..., y5' = B b a_4 J S3 - ...,
+    // with S = 2 nu_max logistic(...): each gain times 2 nu_max scales a logistic.
+    let a_a = p.a_psp * c(RATE_A);
+    let gain1 = a_a * c(2.0 * NU_MAX);
+    let (gain2, drive) = (a_a * c(A_2 * J * 2.0 * NU_MAX), a_a * p.mu);
+    let gain3 = p.b_psp * c(RATE_B * A_4 * J * 2.0 * NU_MAX);
+    let rhs = |[y0, y1, y2, y3, y4, y5]: [F32<V>; 6]| {
+        let s1 = (y1 - y2).mul_add(r, minus_r_v0).logistic_times(gain1);
+        let s2 = y0.mul_add(r_a1j, minus_r_v0).logistic_times(gain2);
+        let s3 = y0.mul_add(r_a3j, minus_r_v0).logistic_times(gain3);
+        [
+            y3,
+            y4,
+            y5,
+            y0.mul_neg_add(aa, y3.mul_neg_add(ta, s1)),
+            y1.mul_neg_add(aa, y4.mul_neg_add(ta, s2 + drive)),
+            y2.mul_neg_add(bb, y5.mul_neg_add(tb, s3)),
+        ]
+    };
+    w3_euler(*p.steps, rhs)
+}
+
+/// W3 on `V` points written as the equations read (the references'
+/// operation order, each product and difference rounded), with
+/// `integrate::euler` and `FloatPack::logistic`: the plain form, for the
+/// cost of not folding (`cargo bench --bench w34`).
+#[inline(always)]
+pub fn w3_kernel_literal<const V: usize>(p: JansenRitLanes<'_, V>) -> F32<V>
 where
     f32: Float<V>,
 {
@@ -86,16 +130,28 @@ where
             big_bb * (a4j * s3) - tb * y5 - bb * y2,
         ]
     };
-    let steps = *p.steps;
+    w3_euler(*p.steps, rhs)
+}
+
+/// `steps` Euler steps of `rhs` from `Y0`; the mean of y1 - y2 over the
+/// last half.
+#[inline(always)]
+fn w3_euler<const V: usize>(steps: usize, rhs: impl Fn([F32<V>; 6]) -> [F32<V>; 6]) -> F32<V>
+where
+    f32: Float<V>,
+{
+    let c = F32::<V>::splat;
     let dt = c(DT);
     let mut y = Y0.map(c);
-    for _ in 0..steps - steps / 2 {
-        y = euler(y, dt, rhs);
-    }
     let mut acc = c(0.0);
-    for _ in 0..steps / 2 {
-        y = euler(y, dt, rhs);
-        acc += y[1] - y[2];
+    // One loop, so that `rhs` has one call site: with two, LLVM calls the
+    // large closure instead of inlining it, and the state goes through memory.
+    let first_averaged = steps - steps / 2;
+    for step in 0..steps {
+        y = euler(y, dt, &rhs);
+        if step >= first_averaged {
+            acc += y[1] - y[2];
+        }
     }
     acc / c((steps / 2) as f32)
 }

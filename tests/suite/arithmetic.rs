@@ -456,7 +456,25 @@ fn logistic_is_within_three_ulp_and_the_same_at_every_width() {
     for other in &by_width[1..] {
         assert_eq!(other, &by_width[0]);
     }
-    // f64, and the special values.
+    // f64 over its range on a 1/64 grid, against std's exp (itself within
+    // 1 ulp, so the bound is one wider than f32's) at two widths.
+    let xs: Vec<f64> = (-700 * 64..=700 * 64).map(|k| k as f64 / 64.0).collect();
+    let mut worst = 0;
+    for chunk in xs.chunks(16) {
+        let mut lanes = [0.0f64; 16];
+        lanes[..chunk.len()].copy_from_slice(chunk);
+        let narrow = F64::<4>::from_array(lanes[..4].try_into().unwrap()).logistic();
+        let wide = F64::<16>::from_array(lanes).logistic().to_array();
+        assert_eq!(narrow.to_array(), wide[..4]);
+        for (&x, &y) in chunk.iter().zip(&wide) {
+            let want = 1.0 / (1.0 + (-x).exp());
+            if want > 1e-307 {
+                worst = worst.max(ulps_f64(y, want));
+            }
+        }
+    }
+    assert!(worst <= 4, "f64 logistic: {worst} ulp");
+    // The special values.
     let y = F64::<4>::from_array([0.0, 30.0, -800.0, f64::NAN])
         .logistic()
         .to_array();
@@ -477,4 +495,73 @@ fn logistic_is_within_three_ulp_and_the_same_at_every_width() {
     .to_array();
     assert_eq!(inf[0], 1.0);
     assert!(inf[1] >= 0.0 && inf[1] < 1e-37);
+}
+
+#[test]
+fn logistic_times_is_its_scale_over_the_logistic_denominator() {
+    // scale / (1 + e^-x): within 3 ulp of the exact value, the same bits at
+    // every width, and `logistic` itself for scale 1.
+    let scales = [1.0f32, 0.005, -3.5, 1e30, 0.0];
+    let xs: Vec<f32> = (-100 * 32..=100 * 32).map(|k| k as f32 / 32.0).collect();
+    for &scale in &scales {
+        let mut worst = 0;
+        let mut by_width: Vec<Vec<u32>> = Vec::new();
+        for width in [4usize, 16, 64] {
+            let mut out = Vec::with_capacity(xs.len());
+            for chunk in xs.chunks(width) {
+                let mut lanes = [0.0f32; 64];
+                lanes[..chunk.len()].copy_from_slice(chunk);
+                let y: Vec<f32> = match width {
+                    4 => F32::<4>::from_array(lanes[..4].try_into().unwrap())
+                        .logistic_times(F32::<4>::splat(scale))
+                        .to_array()
+                        .to_vec(),
+                    16 => F32::<16>::from_array(lanes[..16].try_into().unwrap())
+                        .logistic_times(F32::<16>::splat(scale))
+                        .to_array()
+                        .to_vec(),
+                    _ => F32::<64>::from_array(lanes)
+                        .logistic_times(F32::<64>::splat(scale))
+                        .to_array()
+                        .to_vec(),
+                };
+                out.extend_from_slice(&y[..chunk.len()]);
+            }
+            by_width.push(out.iter().map(|v| v.to_bits()).collect());
+            for (&x, &y) in xs.iter().zip(&out) {
+                let want = f64::from(scale) / (1.0 + (-f64::from(x)).exp());
+                if want.abs() > f64::from(scale).abs() * 1e-37 {
+                    worst = worst.max(ulps_f32(y, want as f32));
+                } else {
+                    assert!(f64::from(y).abs() <= f64::from(scale).abs() * 1e-37 + 1e-45);
+                }
+            }
+        }
+        assert!(worst <= 3, "scale {scale}: {worst} ulp");
+        for other in &by_width[1..] {
+            assert_eq!(other, &by_width[0], "scale {scale}");
+        }
+        if scale == 1.0 {
+            let plain: Vec<u32> = xs
+                .chunks(16)
+                .flat_map(|chunk| {
+                    let mut lanes = [0.0f32; 16];
+                    lanes[..chunk.len()].copy_from_slice(chunk);
+                    let y = F32::<16>::from_array(lanes).logistic().to_array();
+                    y[..chunk.len()]
+                        .iter()
+                        .map(|v| v.to_bits())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert_eq!(plain, by_width[0]);
+        }
+    }
+    // f64, NaN, and a NaN scale.
+    let y = F64::<4>::from_array([0.0, 2.0, f64::NAN, 1.0])
+        .logistic_times(F64::<4>::from_array([4.0, 1.0, 1.0, f64::NAN]))
+        .to_array();
+    assert_eq!(y[0], 2.0);
+    assert!((y[1] - 1.0 / (1.0 + (-2f64).exp())).abs() <= 2.0 * f64::EPSILON);
+    assert!(y[2].is_nan() && y[3].is_nan());
 }
