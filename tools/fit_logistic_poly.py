@@ -1,3 +1,5 @@
+# Near-minimax fit of the f32 polynomial in `FloatPack::logistic` (src/simd/float.rs, EXP_F32.logistic_poly).
+# Run with numpy: python3 tools/fit_logistic_poly.py
 # Near-minimax relative fit of e^-s on |s| <= ln(2)/2 (a little wider for the f32 rounding of s),
 # degree 6 with c0 = 1, by iteratively reweighted least squares; then the error of the f32 Horner chain.
 import numpy as np
