@@ -9,6 +9,7 @@
 //! is a `Plan` constructor and a `Design` constructor, both in this folder.
 
 mod axis;
+mod distribution;
 mod lanes;
 mod plan;
 

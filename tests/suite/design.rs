@@ -307,3 +307,245 @@ fn slices_are_spaces_of_their_points_and_stop_at_their_end() {
     );
     assert!(space.slice(5..10).unwrap().get(5).is_none());
 }
+
+/// The distribution axes' quantiles (the value a design gives a point whose
+/// unit draw is `u`) against the exact quantiles (mpmath, 60 digits) and
+/// scipy's `ppf`, tails included (`tests/data/quantiles_scipy.py`): within
+/// 1e-12 relative, plus 1e-15 of the distribution's scale for values that
+/// cancel to near 0 (a truncated normal next to its bound at 0). scipy
+/// itself misses that bound in one row, `truncnorm` at `u = 1 - 2^-52`
+/// (4e-3 off; its `isf` is off too): there the exact value decides.
+#[test]
+fn distribution_axes_follow_exact_and_scipy_quantiles() {
+    let text =
+        std::fs::read_to_string(crate::common::mpr::data_path("quantiles_scipy.csv")).unwrap();
+    let (mut rows, mut scipy_off) = (0, Vec::new());
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let number = |k: usize| cells[k].parse::<f64>().unwrap();
+        let p = [number(1), number(2), number(3), number(4)];
+        let (u, scipy, exact) = (number(5), number(6), number(7));
+        let (axis, scale): (Axis<f64>, f64) = match cells[0] {
+            "normal" => (Axis::normal(p[0], p[1]), p[0].abs() + p[1]),
+            "lognormal" => (Axis::lognormal(p[0], p[1]), 0.0),
+            "truncated_normal" => (
+                Axis::truncated_normal(p[0], p[1], p[2], p[3]),
+                p[0].abs() + p[1],
+            ),
+            "beta" => (
+                Axis::beta(p[0], p[1], p[2], p[3]),
+                p[2].abs().max(p[3].abs()),
+            ),
+            "gamma" => (Axis::gamma(p[0], p[1]), 0.0),
+            other => panic!("unknown distribution {other}"),
+        };
+        assert_eq!(axis.check(), Ok(()), "{line}");
+        let got = axis.at(0, u);
+        let close = |want: f64| (got - want).abs() <= 1e-12 * want.abs() + 1e-15 * scale;
+        assert!(close(exact), "{line}: got {got:e}, exact {exact:e}");
+        if !close(scipy) {
+            scipy_off.push((cells[0], u));
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 272);
+    assert_eq!(scipy_off, [("truncated_normal", 1.0 - f64::EPSILON)]);
+}
+
+#[derive(DataSpace, Clone, Debug, PartialEq)]
+struct Priors {
+    g: f64,
+    tau: f32,
+    p: f64,
+    k: f64,
+}
+
+fn priors() -> PriorsAxes {
+    PriorsAxes {
+        g: Axis::truncated_normal(0.2, 0.5, 0.0, f64::INFINITY),
+        tau: Axis::lognormal(2.0, 1.0),
+        p: Axis::beta(0.5, 0.5, 10.0, 20.0),
+        k: Axis::gamma(0.3, 2.0),
+    }
+}
+
+#[test]
+fn latin_hypercube_and_sobol_stratify_distribution_axes() {
+    // n points: sorted, value i lies in the stratum [q(i/n), q((i+1)/n)].
+    for (sampler, n) in [(Sampler::LatinHypercube, 997), (Sampler::Sobol, 1024)] {
+        let design = PriorsDesign::random(n, sampler, 11, priors()).unwrap();
+        let axes = priors();
+        let points: Vec<Priors> = design.iter().collect();
+        let check = |mut values: Vec<f64>, quantile: &dyn Fn(f64) -> f64, name: &str| {
+            values.sort_by(f64::total_cmp);
+            for (i, &v) in values.iter().enumerate() {
+                let (lo, hi) = (
+                    quantile(i as f64 / n as f64),
+                    quantile((i + 1) as f64 / n as f64),
+                );
+                let slack = 1e-6 * (lo.abs() + hi.abs()); // tau is f32
+                assert!(
+                    lo - slack <= v && v <= hi + slack,
+                    "{sampler:?} {name}: value {i} = {v} outside [{lo}, {hi}]"
+                );
+            }
+        };
+        let top = |q: f64| q.min(1.0 - f64::EPSILON / 2.0);
+        check(
+            points.iter().map(|p| p.g).collect(),
+            &|q| axes.g.at(0, top(q)),
+            "g",
+        );
+        check(
+            points.iter().map(|p| f64::from(p.tau)).collect(),
+            &|q| f64::from(axes.tau.at(0, top(q))),
+            "tau",
+        );
+        check(
+            points.iter().map(|p| p.p).collect(),
+            &|q| axes.p.at(0, top(q)),
+            "p",
+        );
+        check(
+            points.iter().map(|p| p.k).collect(),
+            &|q| axes.k.at(0, top(q)),
+            "k",
+        );
+        assert!(
+            points
+                .iter()
+                .all(|p| p.g >= 0.0 && (10.0..=20.0).contains(&p.p))
+        );
+    }
+}
+
+#[test]
+fn distribution_axes_give_the_same_points_at_every_width_and_thread_count() {
+    let design = PriorsDesign::random(1000, Sampler::Uniform, 5, priors()).unwrap();
+    let space = design.to_space().unwrap();
+    let get: Vec<Priors> = (0..design.len()).map(|i| design.get(i).unwrap()).collect();
+    let stored: Vec<Priors> = space.iter().collect();
+    assert_eq!(get, stored);
+    // Through packs, sequential and parallel: the kernel returns g + p + k + tau.
+    fn sum<const V: usize>(p: PriorsLanes<'_, V>) -> F64<V>
+    where
+        f64: Float<V>,
+        f32: Packable<V>,
+    {
+        let tau = F64::<V>::from_array(core::array::from_fn(|k| f64::from(p.tau.to_array()[k])));
+        p.g + p.p + p.k + tau
+    }
+    let want: Vec<f64> = stored
+        .iter()
+        .map(|p| p.g + p.p + p.k + f64::from(p.tau))
+        .collect();
+    assert_eq!(Executor::sequential().run(&design, sum::<4>).unwrap(), want);
+    assert_eq!(Executor::parallel().run(&design, sum::<8>).unwrap(), want);
+    let three = Executor::parallel().threads(3).unwrap();
+    assert_eq!(three.run(&design, sum::<16>).unwrap(), want);
+    // N = 0 and N = 1.
+    assert_eq!(
+        PriorsDesign::random(0, Sampler::Sobol, 5, priors())
+            .unwrap()
+            .len(),
+        0
+    );
+    let one = PriorsDesign::random(1, Sampler::LatinHypercube, 5, priors()).unwrap();
+    assert!(one.get(0).unwrap().k > 0.0 && one.get(1).is_none());
+}
+
+#[test]
+fn bad_distribution_axes_are_errors_naming_the_field() {
+    let with = |axes: PriorsAxes| PriorsDesign::random(10, Sampler::Uniform, 1, axes).err();
+    let cases: [(PriorsAxes, &str, &str); 7] = [
+        (
+            PriorsAxes {
+                g: Axis::normal(0.0, 0.0),
+                ..priors()
+            },
+            "g",
+            "sd > 0",
+        ),
+        (
+            PriorsAxes {
+                g: Axis::normal(f64::NAN, 1.0),
+                ..priors()
+            },
+            "g",
+            "finite mean",
+        ),
+        (
+            PriorsAxes {
+                g: Axis::truncated_normal(0.0, 1.0, 2.0, 1.0),
+                ..priors()
+            },
+            "g",
+            "lo < hi",
+        ),
+        (
+            PriorsAxes {
+                g: Axis::truncated_normal(0.0, 1.0, 50.0, 60.0),
+                ..priors()
+            },
+            "g",
+            "no probability",
+        ),
+        (
+            PriorsAxes {
+                tau: Axis::lognormal(0.0, -1.0),
+                ..priors()
+            },
+            "tau",
+            "sigma > 0",
+        ),
+        (
+            PriorsAxes {
+                p: Axis::beta(0.0, 1.0, 0.0, 1.0),
+                ..priors()
+            },
+            "p",
+            "a > 0",
+        ),
+        (
+            PriorsAxes {
+                k: Axis::gamma(1.0, f64::INFINITY),
+                ..priors()
+            },
+            "k",
+            "scale > 0",
+        ),
+    ];
+    for (axes, field, words) in cases {
+        match with(axes) {
+            Some(DesignError::InvalidAxis { field: f, reason }) => {
+                assert_eq!(f, field);
+                assert!(reason.contains(words), "{reason}");
+            }
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    // Integer fields take no distribution axis; grids take none either.
+    let error = SweepDesign::random(
+        10,
+        Sampler::Uniform,
+        1,
+        axes(
+            Axis::uniform(0.0, 1.0),
+            Axis::value(1.0),
+            Axis::normal(3, 1),
+        ),
+    )
+    .err();
+    match error {
+        Some(DesignError::InvalidAxis { field: "k", reason }) => {
+            assert!(reason.contains("float field"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let error = PriorsDesign::product(priors()).err();
+    assert_eq!(error, Some(DesignError::RandomAxisInGrid { field: "g" }));
+    assert_eq!(
+        format!("{:?}", Axis::<f64>::gamma(2.0, 3.0)),
+        "Gamma { shape: 2.0, scale: 3.0 }"
+    );
+}
