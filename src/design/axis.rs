@@ -57,6 +57,7 @@ enum Kind<T> {
         map: fn(f64) -> T,
         /// Whether `T` is a float (the distributions are of real values).
         float: bool,
+        range: (f64, f64),
     },
 }
 
@@ -301,13 +302,26 @@ impl<T> Axis<T> {
             Kind::Drawn {
                 distribution,
                 float,
+                range,
                 ..
             } => {
-                if *float {
-                    distribution.check()
+                if !*float {
+                    return Err(format!(
+                        "{distribution:?} draws real numbers: give it a float field (an integer field takes uniform, grid or value axes)"
+                    ));
+                }
+                distribution.check()?;
+                // The extreme draws must stay finite in the field's type.
+                let (low, high) = (
+                    distribution.quantile(0.0),
+                    distribution.quantile(1.0 - f64::EPSILON / 2.0),
+                );
+                if inside(low, *range) && inside(high, *range) {
+                    Ok(())
                 } else {
                     Err(format!(
-                        "{distribution:?} draws real numbers: give it a float field (an integer field takes uniform, grid or value axes)"
+                        "{distribution:?} reaches {low:e} to {high:e} at its extreme draws, beyond the field's type ({:e} to {:e})",
+                        range.0, range.1
                     ))
                 }
             }
@@ -439,6 +453,7 @@ impl<T: AxisScalar> Axis<T> {
                 distribution,
                 map: T::from_f64,
                 float: T::FLOAT,
+                range: T::RANGE,
             },
         }
     }

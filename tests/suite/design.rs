@@ -457,7 +457,23 @@ fn distribution_axes_give_the_same_points_at_every_width_and_thread_count() {
 #[test]
 fn bad_distribution_axes_are_errors_naming_the_field() {
     let with = |axes: PriorsAxes| PriorsDesign::random(10, Sampler::Uniform, 1, axes).err();
-    let cases: [(PriorsAxes, &str, &str); 7] = [
+    let cases: [(PriorsAxes, &str, &str); 9] = [
+        (
+            PriorsAxes {
+                tau: Axis::lognormal(80.0, 2.0),
+                ..priors()
+            },
+            "tau",
+            "beyond the field's type",
+        ),
+        (
+            PriorsAxes {
+                g: Axis::normal(0.0, 1e308),
+                ..priors()
+            },
+            "g",
+            "beyond the field's type",
+        ),
         (
             PriorsAxes {
                 g: Axis::normal(0.0, 0.0),
