@@ -1,6 +1,7 @@
 //! The values one free field takes in a design.
 
 use super::distribution::Distribution;
+use super::plan::{Sampler, draw};
 use crate::simd::Scalar;
 
 /// The values of one free field of a design: explicit values, an evenly
@@ -51,6 +52,15 @@ enum Kind<T> {
         draw: fn(f64, f64, f64) -> T,
         range: (f64, f64),
     },
+    /// `n` values of the random axis `from`, value `k` at point `k`'s draw
+    /// of a one-field `n`-point design by `sampler` and `seed` (computed
+    /// when read: nothing is stored): a grid axis.
+    Draws {
+        from: Box<Axis<T>>,
+        n: usize,
+        sampler: Sampler,
+        seed: u64,
+    },
     /// One draw per point from a distribution, by its quantile function.
     Drawn {
         distribution: Distribution,
@@ -85,6 +95,18 @@ impl<T: core::fmt::Debug> core::fmt::Debug for Axis<T> {
                 .field("hi", hi)
                 .finish(),
             Kind::Drawn { distribution, .. } => distribution.fmt(f),
+            Kind::Draws {
+                from,
+                n,
+                sampler,
+                seed,
+            } => f
+                .debug_struct("Draws")
+                .field("from", from)
+                .field("n", n)
+                .field("sampler", sampler)
+                .field("seed", seed)
+                .finish(),
         }
     }
 }
@@ -198,7 +220,20 @@ impl<T> Axis<T> {
         match &self.kind {
             Kind::Values(values) => Some(values.len()),
             Kind::Grid { n, .. } => Some(*n),
+            Kind::Draws { n, .. } => Some(*n),
             Kind::Uniform { .. } | Kind::Drawn { .. } => None,
+        }
+    }
+
+    /// What kind of axis this is, in words, for error messages.
+    fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Values(_) => "values",
+            Kind::Grid { log: false, .. } => "a linspace",
+            Kind::Grid { log: true, .. } => "a logspace",
+            Kind::Uniform { .. } => "a uniform axis",
+            Kind::Drawn { .. } => "a distribution axis",
+            Kind::Draws { .. } => "draws",
         }
     }
 
@@ -206,6 +241,46 @@ impl<T> Axis<T> {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == Some(0)
+    }
+
+    /// `n` values drawn once from this random axis (uniform or a
+    /// distribution) with `sampler` and `seed`, as a grid axis: it then
+    /// takes part in `product`, `zip` and `groups` like
+    /// [`values`](Axis::values) (tvboptim's `UniformAxis(lo, hi, n)` in
+    /// product mode). Value `k` is point `k`'s value of the one-field
+    /// random design `random(n, sampler, seed, ..)`, so
+    /// `Sampler::LatinHypercube` puts one value in each `1/n` of
+    /// probability. Nothing is stored: value `k` is computed when read, so
+    /// `n` may be as large as any grid axis. A non-random axis is an error
+    /// when the design is built.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::{Axis, Sampler};
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { eta: f32, g: f64 }
+    ///
+    /// let design = PDesign::product(PAxes {
+    ///     eta: Axis::linspace(-6.0, -3.0, 4),
+    ///     g: Axis::normal(0.5, 0.1).draws(8, Sampler::LatinHypercube, 42),
+    /// })?;
+    /// assert_eq!(design.len(), 32); // 4 x 8: every eta with the same 8 draws of g
+    /// let first: Vec<f64> = design.iter().take(8).map(|p| p.g).collect();
+    /// let second: Vec<f64> = design.iter().skip(8).take(8).map(|p| p.g).collect();
+    /// assert_eq!(first, second);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn draws(self, n: usize, sampler: Sampler, seed: u64) -> Self {
+        Axis {
+            kind: Kind::Draws {
+                from: Box::new(self),
+                n,
+                sampler,
+                seed,
+            },
+        }
     }
 
     /// Whether the axis draws random values.
@@ -226,6 +301,12 @@ impl<T> Axis<T> {
     {
         match &self.kind {
             Kind::Values(values) => values[k].clone(),
+            Kind::Draws {
+                from,
+                n,
+                sampler,
+                seed,
+            } => from.at(0, draw(*sampler, *seed, 0, k, *n)),
             Kind::Grid {
                 lo,
                 hi,
@@ -298,6 +379,22 @@ impl<T> Axis<T> {
                 } else {
                     Ok(())
                 }
+            }
+            Kind::Draws {
+                from, n, sampler, ..
+            } => {
+                if !from.is_random() {
+                    return Err(format!(
+                        "draws(..) needs a random axis (uniform or a distribution), got {}",
+                        from.kind_name()
+                    ));
+                }
+                if *sampler == Sampler::Sobol && *n > 1 << 16 {
+                    return Err(format!(
+                        "Sobol draws are at most 65,536 values, asked for {n}"
+                    ));
+                }
+                from.check()
             }
             Kind::Drawn {
                 distribution,

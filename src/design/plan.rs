@@ -264,7 +264,9 @@ fn unit(seed: u64, stream: u64, index: u64) -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
-fn draw(sampler: Sampler, seed: u64, dim: u32, i: usize, n: usize) -> f64 {
+/// Point `i`'s unit draw in `[0, 1)` for random dimension `dim` of an
+/// `n`-point design drawn by `sampler` with `seed`.
+pub(crate) fn draw(sampler: Sampler, seed: u64, dim: u32, i: usize, n: usize) -> f64 {
     match sampler {
         Sampler::Uniform => unit(seed, dim as u64, i as u64),
         Sampler::LatinHypercube => {

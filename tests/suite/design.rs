@@ -565,3 +565,109 @@ fn bad_distribution_axes_are_errors_naming_the_field() {
         "Gamma { shape: 2.0, scale: 3.0 }"
     );
 }
+
+#[test]
+fn draws_are_a_grid_axis_equal_to_a_one_field_random_design() {
+    #[derive(DataSpace, Clone, Debug, PartialEq)]
+    struct One {
+        x: f64,
+    }
+    for sampler in [Sampler::Uniform, Sampler::LatinHypercube, Sampler::Sobol] {
+        for source in [Axis::uniform(-1.0, 3.0), Axis::gamma(2.0, 1.5)] {
+            let random = OneDesign::random(37, sampler, 9, OneAxes { x: source.clone() }).unwrap();
+            let want: Vec<f64> = random.iter().map(|p| p.x).collect();
+            let grid = OneDesign::product(OneAxes {
+                x: source.draws(37, sampler, 9),
+            })
+            .unwrap();
+            let got: Vec<f64> = grid.iter().map(|p| p.x).collect();
+            assert_eq!(got, want, "{sampler:?}");
+        }
+    }
+    // In a product, every eta meets the same draws; zipped, one each.
+    let draws = || Axis::normal(0.5f32, 0.1).draws(5, Sampler::LatinHypercube, 42);
+    let product =
+        SweepDesign::product(axes(Axis::linspace(-6.0, -3.0, 3), draws(), Axis::value(1))).unwrap();
+    assert_eq!(product.len(), 15);
+    let js: Vec<f32> = product.iter().map(|p| p.j).collect();
+    assert_eq!(js[..5], js[5..10]);
+    assert_eq!(js[..5], js[10..]);
+    let mut sorted = js[..5].to_vec();
+    sorted.sort_by(f32::total_cmp);
+    // One value in each fifth of N(0.5, 0.1): the quintiles are 0.5 +- 0.0253, +- 0.0842.
+    let quintiles = [0.5 - 0.0842, 0.5 - 0.0253, 0.5 + 0.0253, 0.5 + 0.0842];
+    for (k, &v) in sorted.iter().enumerate() {
+        assert!(k == 0 || v >= quintiles[k - 1], "{sorted:?}");
+        assert!(k == 4 || v <= quintiles[k], "{sorted:?}");
+    }
+    let zipped = SweepDesign::zip(axes(
+        Axis::linspace(-6.0, -3.0, 5),
+        draws(),
+        Axis::linspace(1, 5, 5),
+    ))
+    .unwrap();
+    assert_eq!(zipped.iter().map(|p| p.j).collect::<Vec<_>>(), js[..5]);
+    // Lazy: a trillion draws cost nothing until read.
+    let huge = SweepDesign::product(axes(
+        Axis::uniform(0.0, 1.0).draws(1_000_000_000_000, Sampler::Uniform, 3),
+        Axis::value(1.0),
+        Axis::value(1),
+    ))
+    .unwrap();
+    assert_eq!(huge.len(), 1_000_000_000_000);
+    let last = huge.get(999_999_999_999).unwrap();
+    assert!((0.0..1.0).contains(&last.eta));
+    // N = 0.
+    let empty = SweepDesign::product(axes(
+        Axis::uniform(0.0, 1.0).draws(0, Sampler::Uniform, 3),
+        Axis::value(1.0),
+        Axis::value(1),
+    ))
+    .unwrap();
+    assert!(empty.is_empty());
+    assert_eq!(
+        format!(
+            "{:?}",
+            Axis::uniform(0.0f32, 2.0).draws(4, Sampler::Sobol, 7)
+        ),
+        "Draws { from: Uniform { lo: 0.0, hi: 2.0 }, n: 4, sampler: Sobol, seed: 7 }"
+    );
+}
+
+#[test]
+fn draws_of_a_grid_or_bad_axis_are_errors_naming_the_field() {
+    let design =
+        |eta: Axis<f32>| SweepDesign::product(axes(eta, Axis::value(1.0), Axis::value(1))).err();
+    let reason = |error: Option<DesignError>| match error {
+        Some(DesignError::InvalidAxis {
+            field: "eta",
+            reason,
+        }) => reason,
+        other => panic!("{other:?}"),
+    };
+    let text = reason(design(Axis::linspace(0.0, 1.0, 3).draws(
+        4,
+        Sampler::Uniform,
+        1,
+    )));
+    assert!(
+        text.contains("needs a random axis") && text.contains("linspace"),
+        "{text}"
+    );
+    let text = reason(design(Axis::uniform(0.0, 1.0).draws(
+        70_000,
+        Sampler::Sobol,
+        1,
+    )));
+    assert!(text.contains("65,536"), "{text}");
+    let text = reason(design(Axis::uniform(1.0, 0.0).draws(
+        4,
+        Sampler::Uniform,
+        1,
+    )));
+    assert!(text.contains("lo < hi"), "{text}");
+    let twice = Axis::uniform(0.0, 1.0)
+        .draws(4, Sampler::Uniform, 1)
+        .draws(2, Sampler::Uniform, 1);
+    assert!(reason(design(twice)).contains("got draws"));
+}
