@@ -696,6 +696,90 @@ impl<T: AxisScalar> Axis<T> {
     }
 }
 
+impl<T: AxisScalar> Axis<T> {
+    /// This axis for an array field `[T; K]`: every element of the field
+    /// takes the axis's value at each point (tvboptim's `GridAxis(...,
+    /// shape=(K,))`, "shape broadcasting"). Any axis broadcasts: values,
+    /// grids, random and distribution axes (one draw per point, the same in
+    /// every element) and draws. `K` is the field's length, inferred.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct Net { g: f32, tau: [f32; 3] }
+    ///
+    /// let design = NetDesign::product(NetAxes {
+    ///     g: Axis::values([0.5, 1.0]),
+    ///     tau: Axis::linspace(10.0, 30.0, 3).broadcast(), // one tau for all 3 nodes
+    /// })?;
+    /// assert_eq!(design.len(), 6);
+    /// assert_eq!(design.get(1), Some(Net { g: 0.5, tau: [20.0; 3] }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn broadcast<const K: usize>(self) -> Axis<[T; K]> {
+        let kind = match self.kind {
+            Kind::Values(values) => Kind::Values(values.into_iter().map(|x| [x; K]).collect()),
+            Kind::Grid {
+                lo,
+                hi,
+                n,
+                log,
+                range,
+                ..
+            } => Kind::Grid {
+                lo,
+                hi,
+                n,
+                log,
+                map: splat_from_f64::<T, K>,
+                range,
+            },
+            Kind::Uniform { lo, hi, range, .. } => Kind::Uniform {
+                lo,
+                hi,
+                draw: splat_uniform::<T, K>,
+                range,
+            },
+            Kind::Drawn {
+                distribution,
+                float,
+                range,
+                ..
+            } => Kind::Drawn {
+                distribution,
+                map: splat_from_f64::<T, K>,
+                float,
+                range,
+            },
+            Kind::Draws {
+                from,
+                n,
+                sampler,
+                seed,
+            } => Kind::Draws {
+                from: Box::new(from.broadcast()),
+                n,
+                sampler,
+                seed,
+            },
+        };
+        Axis { kind }
+    }
+}
+
+/// `T::from_f64(x)` in every element (a broadcast axis's map).
+fn splat_from_f64<T: AxisScalar, const K: usize>(x: f64) -> [T; K] {
+    [T::from_f64(x); K]
+}
+
+/// `T::uniform(lo, hi, u)` in every element (a broadcast axis's draw).
+fn splat_uniform<T: AxisScalar, const K: usize>(lo: f64, hi: f64, u: f64) -> [T; K] {
+    [T::uniform(lo, hi, u); K]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

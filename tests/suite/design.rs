@@ -671,3 +671,98 @@ fn draws_of_a_grid_or_bad_axis_are_errors_naming_the_field() {
         .draws(2, Sampler::Uniform, 1);
     assert!(reason(design(twice)).contains("got draws"));
 }
+
+#[test]
+fn a_broadcast_axis_fills_every_element_of_an_array_field() {
+    #[derive(DataSpace, Clone, Debug, PartialEq)]
+    struct Net {
+        g: f32,
+        tau: [f64; 3],
+    }
+    let grid = NetDesign::product(NetAxes {
+        g: Axis::values([0.5, 1.0]),
+        tau: Axis::linspace(10.0, 30.0, 3).broadcast(),
+    })
+    .unwrap();
+    let taus: Vec<[f64; 3]> = grid.iter().map(|p| p.tau).collect();
+    assert_eq!(
+        taus,
+        [
+            [10.0; 3], [20.0; 3], [30.0; 3], [10.0; 3], [20.0; 3], [30.0; 3]
+        ]
+    );
+    let zipped = NetDesign::zip(NetAxes {
+        g: Axis::values([0.5, 1.0]),
+        tau: Axis::values([1.0, 2.0]).broadcast(),
+    })
+    .unwrap();
+    assert_eq!(
+        zipped.get(1),
+        Some(Net {
+            g: 1.0,
+            tau: [2.0; 3]
+        })
+    );
+    for tau in [
+        Axis::uniform(5.0, 6.0).broadcast(),
+        Axis::gamma(2.0, 1.0).broadcast(),
+        Axis::normal(0.0, 1.0)
+            .draws(40, Sampler::Sobol, 1)
+            .broadcast(),
+    ] {
+        let random = NetDesign::random(
+            40,
+            Sampler::LatinHypercube,
+            3,
+            NetAxes {
+                g: Axis::uniform(0.0, 1.0),
+                tau,
+            },
+        )
+        .unwrap();
+        let points: Vec<Net> = random.iter().collect();
+        assert!(
+            points
+                .iter()
+                .all(|p| p.tau[0] == p.tau[1] && p.tau[1] == p.tau[2])
+        );
+        let distinct: std::collections::BTreeSet<u64> =
+            points.iter().map(|p| p.tau[0].to_bits()).collect();
+        assert_eq!(distinct.len(), 40); // one draw per point
+        // Packs agree with get: the first tau element, summed with g.
+        fn first<const V: usize>(p: NetLanes<'_, V>) -> F64<V>
+        where
+            f64: Float<V>,
+            f32: Packable<V>,
+        {
+            p.tau[0] + p.tau[2]
+        }
+        let want: Vec<f64> = points.iter().map(|p| p.tau[0] + p.tau[2]).collect();
+        assert_eq!(Executor::parallel().run(&random, first::<8>).unwrap(), want);
+    }
+    let uniform_in = NetDesign::random(
+        10,
+        Sampler::Uniform,
+        1,
+        NetAxes {
+            g: Axis::uniform(0.0, 1.0),
+            tau: Axis::uniform(5.0, 6.0).broadcast(),
+        },
+    )
+    .unwrap();
+    assert!(uniform_in.iter().all(|p| (5.0..6.0).contains(&p.tau[1])));
+    let error = NetDesign::random(
+        10,
+        Sampler::Uniform,
+        1,
+        NetAxes {
+            g: Axis::uniform(0.0, 1.0),
+            tau: Axis::uniform(6.0, 5.0).broadcast(),
+        },
+    )
+    .err();
+    assert!(
+        matches!(error, Some(DesignError::InvalidAxis { field: "tau", .. })),
+        "{error:?}"
+    );
+}
