@@ -154,6 +154,11 @@ impl<'a> Stub<'a> {
                     }
                 }
             )*
+            impl ::core::fmt::Display for #space {
+                fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::unreachable!()
+                }
+            }
             #(
                 impl #generics ::core::clone::Clone for #debug {
                     fn clone(&self) -> Self {
@@ -251,6 +256,9 @@ impl<'a> Stub<'a> {
                 type Space = #space;
                 const FIELDS: &'static [&'static str] = &[];
                 fn field_axes(&self) -> ::core::result::Result<::std::vec::Vec<::dataspace::__private::FieldAxis>, ::dataspace::DesignError> {
+                    ::core::unreachable!()
+                }
+                fn describe(&self, _: &mut dyn ::core::ops::FnMut(&str, &str, &dyn ::core::fmt::Debug, bool)) {
                     ::core::unreachable!()
                 }
                 fn point(&self, _: &#plan, _: usize) -> #point {

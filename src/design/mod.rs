@@ -55,6 +55,13 @@ pub trait Axes: Clone {
     /// [`DesignError::InvalidAxis`] naming the first field whose axis is invalid.
     fn field_axes(&self) -> Result<Vec<FieldAxis>, DesignError>;
 
+    /// Calls `out` with each field's name, type and axis (a free field) or
+    /// value (a fixed field; its type's name if it has no `Debug`), in
+    /// declaration order, and whether it is fixed: the lines of a design's
+    /// `Display`.
+    #[doc(hidden)]
+    fn describe(&self, out: &mut dyn FnMut(&str, &str, &dyn core::fmt::Debug, bool));
+
     /// Point `index` of a design with `plan` (`index < plan.len()`), fixed
     /// fields cloned.
     fn point(&self, plan: &Plan, index: usize) -> Self::Point;
@@ -292,6 +299,82 @@ impl<A: Axes> Design<A> {
     /// ```
     pub fn to_space(&self) -> Result<A::Space, DesignError> {
         self.axes.to_space(&self.plan)
+    }
+}
+
+/// The summary of a design: its points and how they are made (the groups
+/// of a grid and their lengths, or a random design's sampler and seed),
+/// each free field with its type and axis, each fixed field with its value.
+/// Nothing is computed point by point: a design of 10^12 points prints as
+/// fast as one of ten.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::Axis;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { eta: f32, j: f32, k: i32, #[space(fixed)] dt: f32 }
+///
+/// let axes = PAxes {
+///     eta: Axis::linspace(-6.0, -3.0, 4),
+///     j: Axis::values([10.0, 15.0]),
+///     k: Axis::values([1, 2]),
+///     dt: 0.01,
+/// };
+/// let design = PDesign::groups(axes, &[&["eta"], &["j", "k"]])?;
+/// assert_eq!(
+///     design.to_string(),
+///     "PDesign: 8 points, product of eta (4) x (j, k) (2)\n\
+///      \x20 eta  f32  Linspace { lo: -6.0, hi: -3.0, n: 4 }\n\
+///      \x20 j    f32  Values([10.0, 15.0])\n\
+///      \x20 k    i32  Values([1, 2])\n\
+///      \x20 dt   f32  fixed 0.01"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+/// `value`'s `Debug` text, cut after 100 characters: a summary line of a
+/// fixed field or an axis, not a dump of a 68 x 68 connectivity matrix.
+pub(crate) fn short_debug(value: &dyn core::fmt::Debug) -> String {
+    const KEEP: usize = 100;
+    let text = format!("{value:?}");
+    match text.char_indices().nth(KEEP) {
+        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
+        None => text,
+    }
+}
+
+impl<A: Axes> core::fmt::Display for Design<A> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let axes = core::any::type_name::<A>()
+            .rsplit("::")
+            .next()
+            .unwrap_or("");
+        let name = axes.strip_suffix("Axes").unwrap_or(axes);
+        let points = if self.plan.len() == 1 {
+            "point"
+        } else {
+            "points"
+        };
+        write!(
+            f,
+            "{name}Design: {} {points}, {}",
+            self.plan.len(),
+            self.plan.describe(A::FIELDS)
+        )?;
+        let (mut width, mut type_width) = (0, 0);
+        self.axes.describe(&mut |name, ty, _, _| {
+            width = width.max(name.len());
+            type_width = type_width.max(ty.len());
+        });
+        let mut result = Ok(());
+        self.axes.describe(&mut |name, ty, value, fixed| {
+            let fixed = if fixed { "fixed " } else { "" };
+            result = result.and_then(|()| {
+                let value = short_debug(value);
+                write!(f, "\n  {name:<width$}  {ty:<type_width$}  {fixed}{value}")
+            });
+        });
+        result
     }
 }
 

@@ -46,8 +46,10 @@ pub struct Plan {
 
 #[derive(Clone, Debug, PartialEq)]
 enum PlanKind {
-    /// Per field `(stride, radix)`: the field's index of point `i` is `(i / stride) % radix`.
-    Grid(Vec<(usize, usize)>),
+    /// Per field `(stride, radix)`: the field's index of point `i` is
+    /// `(i / stride) % radix`. Then the groups as given (fields zipped
+    /// inside, multiplied across, the last fastest), for `describe`.
+    Grid(Vec<(usize, usize)>, Vec<(Vec<usize>, usize)>),
     /// Per field: `Some(dimension)` for a random axis, `None` for a values
     /// axis (its index is 0 for one value, `i` for n values).
     Random {
@@ -80,6 +82,8 @@ impl Plan {
                 .is_some_and(|&(_, len)| len == Some(0))
         });
         let mut len = 1usize;
+        // The groups and their lengths, slowest first, for `describe`.
+        let mut described = Vec::with_capacity(groups.len());
         for group in groups.iter().rev() {
             let Some(&first) = group.first() else {
                 continue;
@@ -108,6 +112,7 @@ impl Plan {
                     *stride = (len.max(1), group_len.max(1));
                 }
             }
+            described.insert(0, (group.clone(), group_len));
             len = match len.checked_mul(group_len) {
                 Some(len) => len,
                 None if empty => 0,
@@ -116,7 +121,7 @@ impl Plan {
         }
         Ok(Plan {
             len: if empty { 0 } else { len },
-            kind: PlanKind::Grid(strides),
+            kind: PlanKind::Grid(strides, described),
         })
     }
 
@@ -173,6 +178,48 @@ impl Plan {
         })
     }
 
+    /// How the points are made, in words, with the fields' names (`fields`,
+    /// in declaration order): `product of eta (4) x (j, k) (8)`, `zip of
+    /// eta, j (5)`, `random, 1000 points, LatinHypercube, seed 42`.
+    pub fn describe(&self, fields: &[&str]) -> String {
+        match &self.kind {
+            PlanKind::Grid(_, groups) => {
+                let parts: Vec<(String, usize)> = groups
+                    .iter()
+                    .map(|(group, len)| {
+                        let names: Vec<&str> = group
+                            .iter()
+                            .filter_map(|&f| fields.get(f).copied())
+                            .collect();
+                        (names.join(", "), *len)
+                    })
+                    .collect();
+                match parts.as_slice() {
+                    [] => "product of no fields".to_owned(),
+                    [(names, radix)] => {
+                        let how = if names.contains(',') {
+                            "zip"
+                        } else {
+                            "product"
+                        };
+                        format!("{how} of {names} ({radix})")
+                    }
+                    many => {
+                        let factors: Vec<String> = many
+                            .iter()
+                            .map(|(names, radix)| match names.contains(',') {
+                                true => format!("({names}) ({radix})"),
+                                false => format!("{names} ({radix})"),
+                            })
+                            .collect();
+                        format!("product of {}", factors.join(" x "))
+                    }
+                }
+            }
+            PlanKind::Random { sampler, seed, .. } => format!("random, {sampler:?}, seed {seed}"),
+        }
+    }
+
     /// The number of points.
     pub fn len(&self) -> usize {
         self.len
@@ -192,7 +239,7 @@ impl Plan {
     #[allow(clippy::indexing_slicing)] // f < fields: see above
     pub fn locate(&self, f: usize, i: usize) -> (usize, f64) {
         match &self.kind {
-            PlanKind::Grid(strides) => {
+            PlanKind::Grid(strides, _) => {
                 let (stride, radix) = strides[f];
                 ((i / stride) % radix, 0.0)
             }
@@ -219,7 +266,7 @@ impl Plan {
     #[allow(clippy::indexing_slicing)] // f < fields: see `locate`
     pub fn locate_lanes<const V: usize>(&self, f: usize, start: usize) -> [(usize, f64); V] {
         match &self.kind {
-            PlanKind::Grid(strides) => {
+            PlanKind::Grid(strides, _) => {
                 let (stride, radix) = strides[f];
                 let (mut within, mut digit) = (start % stride, (start / stride) % radix);
                 core::array::from_fn(|_| {

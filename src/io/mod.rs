@@ -55,6 +55,7 @@ mod csv;
 mod npy;
 mod record;
 pub(crate) mod shard;
+pub(crate) mod summary;
 mod table;
 
 pub use self::csv::{read_csv, write_csv, write_csv_rows};

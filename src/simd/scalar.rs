@@ -249,6 +249,20 @@ macro_rules! scalar_table {
                     $(Value::$variant(x) => out.extend_from_slice(&x.to_le_bytes()),)+
                 }
             }
+
+            /// The order of two values of one type, in that type (no
+            /// conversion); `None` for a NaN or values of different types.
+            pub(crate) fn partial_cmp_same(self, other: Value) -> Option<core::cmp::Ordering> {
+                match (self, other) {
+                    $((Value::$variant(a), Value::$variant(b)) => a.partial_cmp(&b),)+
+                    _ => None,
+                }
+            }
+
+            /// Whether the value is a float NaN.
+            pub(crate) fn is_nan(self) -> bool {
+                self.partial_cmp_same(self).is_none()
+            }
         }
 
         impl fmt::Display for Value {

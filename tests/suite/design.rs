@@ -766,3 +766,67 @@ fn a_broadcast_axis_fills_every_element_of_an_array_field() {
         "{error:?}"
     );
 }
+
+#[test]
+fn a_design_prints_how_its_points_are_made_without_computing_them() {
+    let show = |design: SweepDesign| design.to_string();
+    let grid = show(
+        SweepDesign::groups(
+            axes(
+                Axis::linspace(-6.0, -3.0, 4),
+                Axis::values([10.0, 15.0]),
+                Axis::values([1, 2]),
+            ),
+            &[&["j", "k"], &["eta"]],
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        grid,
+        "SweepDesign: 8 points, product of (j, k) (2) x eta (4)\n  \
+         eta  f32  Linspace { lo: -6.0, hi: -3.0, n: 4 }\n  \
+         j    f32  Values([10.0, 15.0])\n  \
+         k    i32  Values([1, 2])\n  \
+         dt   f32  fixed 0.01"
+    );
+    let zipped = show(
+        SweepDesign::zip(axes(
+            Axis::values([1.0, 2.0]),
+            Axis::values([3.0, 4.0]),
+            Axis::values([5, 6]),
+        ))
+        .unwrap(),
+    );
+    assert!(
+        zipped.starts_with("SweepDesign: 2 points, zip of eta, j, k (2)\n"),
+        "{zipped}"
+    );
+    let one = show(
+        SweepDesign::product(axes(Axis::value(1.0), Axis::value(2.0), Axis::value(3))).unwrap(),
+    );
+    assert!(
+        one.starts_with("SweepDesign: 1 point, product of eta (1) x j (1) x k (1)\n"),
+        "{one}"
+    );
+    let random = show(
+        SweepDesign::random(
+            1_000_000_000_000,
+            Sampler::Uniform,
+            42,
+            axes(
+                Axis::normal(0.0, 1.0),
+                Axis::uniform(5.0, 6.0).draws(1, Sampler::Uniform, 1),
+                Axis::value(3),
+            ),
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        random,
+        "SweepDesign: 1000000000000 points, random, Uniform, seed 42\n  \
+         eta  f32  Normal { mean: 0.0, sd: 1.0 }\n  \
+         j    f32  Draws { from: Uniform { lo: 5.0, hi: 6.0 }, n: 1, sampler: Uniform, seed: 1 }\n  \
+         k    i32  Values([3])\n  \
+         dt   f32  fixed 0.01"
+    );
+}

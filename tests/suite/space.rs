@@ -347,3 +347,70 @@ fn debug_shows_a_summary_of_a_space() {
     );
     assert!(shown.ends_with("valid(): 4 }"), "{shown}");
 }
+
+#[test]
+fn a_space_prints_each_column_range_nan_count_and_the_fixed_fields() {
+    #[derive(DataSpace, Clone)]
+    #[allow(dead_code)] // the point's fixed fields: only the space's summary reads them
+    struct Wide {
+        eta: f32,
+        k: i64,
+        r0: [f64; 2],
+        #[space(fixed)]
+        dt: f32,
+        #[space(fixed)]
+        w: DMatrix<f32>,
+        #[space(fixed)]
+        opaque: Opaque,
+    }
+    #[derive(Clone)]
+    struct Opaque;
+    let space = WideSpace::new(WideColumns {
+        eta: vec![-6.0, f32::NAN, -3.5, -4.0],
+        k: vec![i64::MAX, -3, i64::MAX - 1, 0],
+        r0: vec![
+            [0.1, f64::NAN],
+            [0.2, f64::NAN],
+            [-0.3, f64::NAN],
+            [0.0, f64::NAN],
+        ],
+        dt: 0.01,
+        w: DMatrix::from_element(8, 8, 2.0),
+        opaque: Opaque,
+    })
+    .unwrap();
+    let text = space.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "WideSpace: 4 points");
+    assert_eq!(lines[1], "  eta     f32           -6.0 to -3.5  (1 NaN)");
+    // Integers compared as integers: i64::MAX and i64::MAX - 1 stay apart.
+    assert_eq!(
+        lines[2],
+        "  k       i64           -3 to 9223372036854775807"
+    );
+    assert_eq!(lines[3], "  r0[0]   f64           -0.3 to 0.2");
+    assert_eq!(lines[4], "  r0[1]   f64           all NaN");
+    assert_eq!(lines[5], "  dt      f32           fixed 0.01");
+    // A long fixed value is cut after 100 characters, with its length.
+    assert!(
+        lines[6].starts_with("  w       DMatrix<f32>  fixed VecStorage { data: [2.0, 2.0,"),
+        "{}",
+        lines[6]
+    );
+    assert!(lines[6].ends_with("… (371 characters)"), "{}", lines[6]);
+    assert!(
+        lines[7].starts_with("  opaque  Opaque        fixed "),
+        "{}",
+        lines[7]
+    );
+    assert!(lines[7].contains("Opaque"), "{}", lines[7]); // no Debug: its type's name
+    // N = 0 and N = 1.
+    let empty = MprSpace::new(columns(0)).unwrap().to_string();
+    assert!(
+        empty.starts_with("MprSpace: 0 points\n  eta      f32           no values\n"),
+        "{empty}"
+    );
+
+    let one = MprSpace::new(columns(1)).unwrap().to_string();
+    assert!(one.starts_with("MprSpace: 1 point\n"), "{one}");
+}

@@ -52,16 +52,41 @@ pub fn expand(model: &Model) -> TokenStream {
         lane_fields,
     ));
     tokens.extend(space_debug(model));
+    tokens.extend(space_display(model));
     tokens
+}
+
+/// `XSpace`'s `Display`: the summary of `__private::write_space_summary`
+/// (each column's type, range and NaN count; the fixed fields).
+fn space_display(model: &Model) -> TokenStream {
+    let space = &model.names.space;
+    let name = space.to_string();
+    let local = names::hidden("columns");
+    let fixed = fixed_entries(model, quote!(#local), Borrowed);
+    let imports = debug_imports(model);
+    quote! {
+        #[automatically_derived]
+        impl ::core::fmt::Display for #space {
+            /// The summary of the space: its number of points, each column
+            /// with its type, its smallest and largest value and its count
+            /// of NaN, each fixed field with its value.
+            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #imports
+                let #local = self.columns();
+                let _ = &#local;
+                ::dataspace::__private::write_space_summary(formatter, #name, self, &[#(#fixed),*])
+            }
+        }
+    }
 }
 
 /// How a generated struct holds its fixed fields: by value, or as `&T`.
 #[derive(Clone, Copy)]
-enum Holds {
+pub enum Holds {
     Owned,
     Borrowed,
 }
-use Holds::{Borrowed, Owned};
+pub use Holds::{Borrowed, Owned};
 
 /// `.field("name", value)` for each of `fields`, read from `self`.
 fn fields<'m, 'a: 'm>(
@@ -75,8 +100,17 @@ fn fields<'m, 'a: 'm>(
 
 /// `.field("name", value)` for `field` read from `from`.
 fn entry(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
-    let (ident, name) = (field.ident, &field.name);
-    let value = match (&field.kind, holds) {
+    let name = &field.name;
+    let value = value(field, from, holds);
+    quote!(.field(#name, #value))
+}
+
+/// `field` read from `from` as a `&dyn Debug`-able reference: a free
+/// field's own value, a fixed field through `DebugField` (its type's name
+/// when it has no `Debug`).
+fn value(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
+    let ident = field.ident;
+    match (&field.kind, holds) {
         (FieldKind::Free(_), _) => quote!(&#from.#ident),
         (FieldKind::Fixed, Owned) => {
             quote!(&(&::dataspace::__private::DebugField(&#from.#ident)).dataspace_debug())
@@ -84,12 +118,25 @@ fn entry(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
         (FieldKind::Fixed, Borrowed) => {
             quote!(&(&::dataspace::__private::DebugField(#from.#ident)).dataspace_debug())
         }
-    };
-    quote!(.field(#name, #value))
+    }
+}
+
+/// `(name, type, value)` of each fixed field of `from` (borrowed or owned):
+/// the summaries' fixed lines.
+pub fn fixed_entries(model: &Model, from: TokenStream, holds: Holds) -> Vec<TokenStream> {
+    model
+        .fixed()
+        .map(|field| {
+            let (name, ty) = (&field.name, field.ty);
+            let ty = super::type_text(ty);
+            let value = value(field, from.clone(), holds);
+            quote!((#name, #ty, #value))
+        })
+        .collect()
 }
 
 /// The imports that `DebugField` needs, if the struct has fixed fields.
-fn debug_imports(model: &Model) -> TokenStream {
+pub fn debug_imports(model: &Model) -> TokenStream {
     match model.has_fixed() {
         true => quote! {
             #[allow(unused_imports)]

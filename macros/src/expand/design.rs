@@ -94,6 +94,17 @@ fn axes_impl(model: &Model) -> TokenStream {
     let idents = model.fields.iter().map(|field| field.ident);
     let (idents2, points) = (idents.clone(), model.fields.iter().map(point_value));
     let column_values = model.fields.iter().map(column_value);
+    let imports = super::debug::debug_imports(model);
+    let describe = model.fields.iter().map(|field| {
+        let (ident, name, ty) = (field.ident, &field.name, field.ty);
+        let ty = super::type_text(ty);
+        match field.kind {
+            FieldKind::Free(_) => quote!(out(#name, #ty, &self.#ident, false);),
+            FieldKind::Fixed => quote! {
+                out(#name, #ty, &(&::dataspace::__private::DebugField(&self.#ident)).dataspace_debug(), true);
+            },
+        }
+    });
     quote! {
         #[automatically_derived]
         impl ::dataspace::Axes for #axes {
@@ -103,6 +114,11 @@ fn axes_impl(model: &Model) -> TokenStream {
 
             fn field_axes(&self) -> #private::Result<#private::Vec<#private::FieldAxis>, ::dataspace::DesignError> {
                 #private::Ok(#private::Vec::from([#(#checks),*]))
+            }
+
+            fn describe(&self, out: &mut dyn FnMut(&str, &str, &dyn ::core::fmt::Debug, bool)) {
+                #imports
+                #(#describe)*
             }
 
             fn point(&self, plan: &#private::Plan, index: usize) -> #point {

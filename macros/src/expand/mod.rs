@@ -81,3 +81,20 @@ fn clone_impl(model: &Model, ty: TokenStream, generics: TokenStream) -> TokenStr
         }
     }
 }
+
+/// A type as people write it (`Vec<f32>`, `[f32; 2]`), not as tokens print
+/// (`Vec < f32 >`): for the summaries' type column.
+pub fn type_text(ty: &syn::Type) -> String {
+    let tokens = quote::quote!(#ty).to_string();
+    let mut text = String::with_capacity(tokens.len());
+    for piece in tokens.split(' ') {
+        let glue = matches!(piece, "<" | ">" | "," | ";" | "::" | ")" | "]")
+            || text.ends_with(['<', '&', '(', '['])
+            || text.ends_with("::");
+        if !text.is_empty() && !glue {
+            text.push(' ');
+        }
+        text.push_str(piece);
+    }
+    text
+}
