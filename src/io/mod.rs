@@ -53,6 +53,7 @@
 
 mod csv;
 mod npy;
+mod npz;
 mod record;
 pub(crate) mod shard;
 pub(crate) mod summary;
@@ -62,6 +63,7 @@ pub use self::csv::{read_csv, write_csv, write_csv_rows};
 pub use crate::error::IoError;
 pub use crate::simd::{Dtype, Value};
 pub use npy::{read_npy, write_npy};
+pub use npz::{read_npz, write_npz};
 pub use record::{Cells, Fields, FromRecords, Record};
 pub use table::{Column, Table};
 

@@ -32,16 +32,7 @@ impl Writer {
     /// Creates `path` with the header of `len` values of `dtype`.
     pub(crate) fn create(path: &Path, dtype: Dtype, len: usize) -> Result<Self, IoError> {
         let file = File::create(path).map_err(|e| IoError::file("create", path, e))?;
-        let mut header = format!(
-            "{{'descr': '{}', 'fortran_order': False, 'shape': ({len},), }}",
-            dtype.npy()
-        );
-        // Pad with spaces so that the data starts on a 64-byte boundary, as
-        // numpy does; the header ends with a line break.
-        while !(MAGIC.len() + 4 + header.len() + 1).is_multiple_of(64) {
-            header.push(' ');
-        }
-        header.push('\n');
+        let header = header_text(dtype, len);
         let mut writer = Writer {
             file: BufWriter::new(file),
             path: path.to_path_buf(),
@@ -86,6 +77,30 @@ impl Writer {
     }
 }
 
+/// The header dict of a 1-D array of `len` values of `dtype`, padded with
+/// spaces so that the data starts on a 64-byte boundary, as numpy pads it,
+/// and ending in a line break.
+fn header_text(dtype: Dtype, len: usize) -> String {
+    let mut header = format!(
+        "{{'descr': '{}', 'fortran_order': False, 'shape': ({len},), }}",
+        dtype.npy()
+    );
+    while !(MAGIC.len() + 4 + header.len() + 1).is_multiple_of(64) {
+        header.push(' ');
+    }
+    header.push('\n');
+    header
+}
+
+/// The size in bytes of the `.npy` file of `len` values of `dtype` (`None`
+/// beyond `u64`).
+pub(crate) fn file_len(dtype: Dtype, len: usize) -> Option<u64> {
+    let header = (MAGIC.len() + 4 + header_text(dtype, len).len()) as u64;
+    (len as u64)
+        .checked_mul(dtype.size() as u64)?
+        .checked_add(header)
+}
+
 /// Writes each column of the tables to `dir/<column>.npy`, a 1-D array of
 /// the column's type that numpy's `np.load` reads. Creates `dir`.
 ///
@@ -120,20 +135,7 @@ impl Writer {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
-    let rows = check_rows(tables)?;
-    let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
-    let dtypes: Vec<Dtype> = tables.iter().flat_map(|t| t.dtypes()).collect();
-    check_names(&names)?;
-    if names.len() != dtypes.len() {
-        return Err(IoError::Npy {
-            path: dir.to_path_buf(),
-            message: format!(
-                "the tables name {} columns but type {}",
-                names.len(),
-                dtypes.len()
-            ),
-        });
-    }
+    let (rows, names, dtypes) = checked_columns(tables, dir)?;
     if dir.exists() && !dir.is_dir() {
         return Err(IoError::NotADirectory {
             path: dir.to_path_buf(),
@@ -172,6 +174,30 @@ pub fn write_npy(dir: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
         }
     }
     written
+}
+
+/// The rows, column names and column types of tables written side by side
+/// as arrays, checked: equal lengths, usable and distinct names, a type per
+/// name (`path`, the destination, names the last error).
+pub(crate) fn checked_columns(
+    tables: &[&dyn Table],
+    path: &Path,
+) -> Result<(usize, Vec<String>, Vec<Dtype>), IoError> {
+    let rows = check_rows(tables)?;
+    let names: Vec<String> = tables.iter().flat_map(|t| t.header()).collect();
+    let dtypes: Vec<Dtype> = tables.iter().flat_map(|t| t.dtypes()).collect();
+    check_names(&names)?;
+    if names.len() != dtypes.len() {
+        return Err(IoError::Npy {
+            path: path.to_path_buf(),
+            message: format!(
+                "the tables name {} columns but type {}",
+                names.len(),
+                dtypes.len()
+            ),
+        });
+    }
+    Ok((rows, names, dtypes))
 }
 
 /// Most `.npy` files open at once: wider tables are written in batches of
@@ -270,14 +296,24 @@ struct Header {
 
 /// Reads the 1-D `.npy` file at `path` as values of `T`.
 fn read<T: Scalar>(path: &Path) -> Result<Vec<T>, IoError> {
+    let read_error = |e| IoError::file("read", path, e);
+    let file = File::open(path).map_err(read_error)?;
+    let file_len = file.metadata().map_err(read_error)?.len();
+    read_from(BufReader::with_capacity(1 << 16, file), file_len, path)
+}
+
+/// Reads a 1-D `.npy` array of `file_len` bytes from `reader` (a file, or
+/// an entry of an `.npz` archive) as values of `T`; `path` names it in
+/// errors.
+pub(crate) fn read_from<T: Scalar>(
+    mut reader: impl Read,
+    file_len: u64,
+    path: &Path,
+) -> Result<Vec<T>, IoError> {
     let malformed = |message: String| IoError::Npy {
         path: path.to_path_buf(),
         message,
     };
-    let read_error = |e| IoError::file("read", path, e);
-    let file = File::open(path).map_err(read_error)?;
-    let file_len = file.metadata().map_err(read_error)?.len();
-    let mut reader = BufReader::with_capacity(1 << 16, file);
 
     let mut preamble = [0u8; 8];
     read_exact_or(

@@ -1,7 +1,8 @@
-//! CSV and NPY in and out: round trips bit for bit, every read error with its
-//! line and column, numpy reading what we write.
+//! CSV, NPY and NPZ in and out: round trips bit for bit, every read error
+//! with its line and column, numpy reading what we write (and we what numpy
+//! writes).
 
-use dataspace::io::{Column, IoError, Table, read_npy, write_csv, write_npy};
+use dataspace::io::{Column, IoError, Table, read_npy, read_npz, write_csv, write_npy, write_npz};
 use dataspace::prelude::*;
 
 #[derive(DataSpace, Clone, Debug, PartialEq)]
@@ -187,24 +188,33 @@ fn npy_columns_read_back_bit_for_bit() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// numpy itself reads the files, when a python3 with numpy is on this machine;
-/// without one the test prints that it skipped, and fails under `CI=true`.
-#[test]
-fn numpy_loads_the_npy_files() {
+/// A python with numpy (`DATASPACE_PYTHON`, else `python3`), or `None`
+/// after saying that the test skipped; under `CI=true` (set by .ci/run) a
+/// check that cannot run fails instead.
+fn numpy_python() -> Option<String> {
     let python = std::env::var("DATASPACE_PYTHON").unwrap_or_else(|_| "python3".into());
     let has_numpy = std::process::Command::new(&python)
         .args(["-c", "import numpy"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_numpy {
-        // Under CI (`CI=true`, set by .ci/run) a check that cannot run fails.
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "CI=true but no numpy for {python}: set DATASPACE_PYTHON to a python with numpy"
         );
         eprintln!("skipped: no numpy for {python} (set DATASPACE_PYTHON to a python with numpy)");
-        return;
+        return None;
     }
+    Some(python)
+}
+
+/// numpy itself reads the files, when a python3 with numpy is on this machine;
+/// without one the test prints that it skipped, and fails under `CI=true`.
+#[test]
+fn numpy_loads_the_npy_files() {
+    let Some(python) = numpy_python() else {
+        return;
+    };
     let space = space();
     let dir = npy_dir("numpy");
     write_npy(&dir, &[&space]).unwrap();
@@ -230,4 +240,186 @@ fn numpy_loads_the_npy_files() {
         "7 4294967295 -2147483648"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn npz_path(name: &str) -> std::path::PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("dataspace-test-{}-{name}.npz", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+#[test]
+fn npz_archives_read_back_bit_for_bit_and_the_same_bytes_every_time() {
+    let space = space();
+    let rates: Vec<f32> = (0..space.len()).map(|i| i as f32 * 0.5).collect();
+    let bounds: Vec<[f64; 2]> = (0..space.len()).map(|i| [-(i as f64), i as f64]).collect();
+    let path = npz_path("readback");
+    let tables: [&dyn Table; 3] = [
+        &space,
+        &Column::new("rate", &rates),
+        &Column::new("b", &bounds),
+    ];
+    write_npz(&path, &tables).unwrap();
+    let cols = space.columns();
+    let eta: Vec<f32> = read_npz(&path, "eta").unwrap();
+    assert_eq!(
+        eta.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        cols.eta.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+    );
+    assert_eq!(read_npz::<f64>(&path, "delta").unwrap(), cols.delta);
+    assert_eq!(read_npz::<f32>(&path, "r0[1]").unwrap(), cols.r0[1]);
+    assert_eq!(read_npz::<u32>(&path, "seed").unwrap(), cols.seed);
+    assert_eq!(read_npz::<i32>(&path, "k").unwrap(), cols.k);
+    assert_eq!(read_npz::<f32>(&path, "rate").unwrap(), rates);
+    assert_eq!(
+        read_npz::<f64>(&path, "b[1]").unwrap(),
+        bounds.iter().map(|b| b[1]).collect::<Vec<_>>()
+    );
+    // The same columns give the same bytes; no temporaries are left.
+    let first = std::fs::read(&path).unwrap();
+    write_npz(&path, &tables).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), first);
+    let stem = format!(".{}", path.file_name().unwrap().to_string_lossy());
+    let left: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&stem))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // N = 0.
+    let empty = ParamsSpace::new(ParamsColumns {
+        eta: vec![],
+        delta: vec![],
+        r0: vec![],
+        seed: vec![],
+        k: vec![],
+        dt: 0.1,
+    })
+    .unwrap();
+    let empty_path = npz_path("empty");
+    write_npz(&empty_path, &[&empty]).unwrap();
+    assert!(read_npz::<f32>(&empty_path, "eta").unwrap().is_empty());
+    std::fs::remove_file(&empty_path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn npz_errors_name_what_is_wrong_and_write_nothing() {
+    let space = space();
+    let rates = vec![1.0f32; space.len()];
+    let path = npz_path("errors");
+    // A result named like a parameter: an error, and no file.
+    let error = write_npz(&path, &[&space, &Column::new("eta", &rates)]).unwrap_err();
+    assert!(
+        matches!(&error, IoError::DuplicateColumn { column } if column == "eta"),
+        "{error}"
+    );
+    assert!(!path.exists());
+    // A failed write leaves the previous archive as it was.
+    write_npz(&path, &[&space]).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let short = vec![1.0f32; 2];
+    assert!(write_npz(&path, &[&space, &Column::new("r", &short)]).is_err());
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // A folder in the way.
+    let dir = npy_dir("npz-is-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    assert!(
+        write_npz(&dir, &[&space])
+            .unwrap_err()
+            .to_string()
+            .contains("is a directory")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    // Reading: a missing array lists those there are; a wrong type is an error.
+    let message = read_npz::<f32>(&path, "nope").unwrap_err().to_string();
+    assert!(
+        message.contains("has no array `nope` (it has: delta, eta, k, r0[0], r0[1], seed)"),
+        "{message}"
+    );
+    assert!(matches!(
+        read_npz::<f64>(&path, "eta"),
+        Err(IoError::NpyDtype { .. })
+    ));
+    // Damaged archives: every prefix, and every single flipped byte, is an
+    // error or (where the flip misses the array read) the right values; never a panic.
+    let want: Vec<f32> = read_npz(&path, "eta").unwrap();
+    let broken = npz_path("broken");
+    for cut in (0..before.len()).step_by(7) {
+        std::fs::write(&broken, &before[..cut]).unwrap();
+        assert!(read_npz::<f32>(&broken, "eta").is_err(), "cut at {cut}");
+    }
+    for at in 0..before.len() {
+        let mut bytes = before.clone();
+        bytes[at] ^= 0x5a;
+        std::fs::write(&broken, &bytes).unwrap();
+        if let Ok(values) = read_npz::<f32>(&broken, "eta") {
+            assert_eq!(
+                values.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                want.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                "flip at {at} read back other values"
+            );
+        }
+    }
+    std::fs::write(&broken, b"not a zip file at all").unwrap();
+    assert!(
+        read_npz::<f32>(&broken, "eta")
+            .unwrap_err()
+            .to_string()
+            .contains("not a ZIP archive")
+    );
+    std::fs::remove_file(&broken).unwrap();
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// numpy reads our archives (`np.load`), and we read numpy's (`np.savez`);
+/// `np.savez_compressed` is a clear error.
+#[test]
+fn numpy_and_npz_archives_both_ways() {
+    let Some(python) = numpy_python() else {
+        return;
+    };
+    let space = space();
+    let ours = npz_path("ours");
+    write_npz(
+        &ours,
+        &[&space, &Column::new("rate", &vec![0.5f64; space.len()])],
+    )
+    .unwrap();
+    let theirs = npz_path("theirs");
+    let packed = npz_path("packed");
+    let script = "import numpy as np, sys\n\
+        z = np.load(sys.argv[1])\n\
+        assert sorted(z.files) == ['delta', 'eta', 'k', 'r0[0]', 'r0[1]', 'rate', 'seed'], z.files\n\
+        eta, seed, rate = z['eta'], z['seed'], z['rate']\n\
+        assert eta.dtype == np.float32 and seed.dtype == np.uint32 and rate.dtype == np.float64\n\
+        assert np.isnan(eta[1]) and eta[0] == -5.0 and rate[3] == 0.5\n\
+        np.savez(sys.argv[2], x=np.arange(5, dtype=np.float32) / 3, n=np.array([-1, 2], dtype=np.int32))\n\
+        np.savez_compressed(sys.argv[3], x=np.arange(5, dtype=np.float32))\n\
+        print(len(eta), int(seed[0]))";
+    let out = std::process::Command::new(&python)
+        .args([
+            "-c",
+            script,
+            ours.to_str().unwrap(),
+            theirs.to_str().unwrap(),
+            packed.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "7 4294967295");
+    let x: Vec<f32> = read_npz(&theirs, "x").unwrap();
+    assert_eq!(x, (0..5).map(|i| i as f32 / 3.0).collect::<Vec<_>>());
+    assert_eq!(read_npz::<i32>(&theirs, "n").unwrap(), [-1, 2]);
+    let message = read_npz::<f32>(&packed, "x").unwrap_err().to_string();
+    assert!(message.contains("compressed"), "{message}");
+    for path in [ours, theirs, packed] {
+        std::fs::remove_file(path).unwrap();
+    }
 }
