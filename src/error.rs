@@ -276,6 +276,46 @@ impl fmt::Display for RangeError {
 
 impl std::error::Error for RangeError {}
 
+/// A strided selection (`strided(range, step)`) that names no points: a
+/// range outside the space, or a step of 0.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::{RangeError, StrideError};
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![0.0, 1.0, 2.0] })?;
+/// assert_eq!(space.strided(0..3, 0).err(), Some(StrideError::ZeroStep));
+/// assert_eq!(
+///     space.strided(1..4, 2).err(),
+///     Some(StrideError::Range(RangeError { start: 1, end: 4, len: 3 }))
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrideError {
+    /// The range is not inside the space.
+    Range(RangeError),
+    /// A step of 0.
+    ZeroStep,
+}
+
+impl fmt::Display for StrideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StrideError::Range(range) => range.fmt(f),
+            StrideError::ZeroStep => write!(
+                f,
+                "a step of 0 selects no points: take a step of at least 1 (1 takes every point of the range)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StrideError {}
+
 /// Axes that describe no design.
 ///
 /// ```

@@ -149,7 +149,7 @@ pub mod __private;
 pub mod example_generated;
 
 pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
-pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError};
+pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError, StrideError};
 pub use io::FromRecords;
 pub use noise::Philox;
 pub use run::{CsvSink, Executor, Output, Progress, Sink};

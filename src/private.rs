@@ -4,7 +4,7 @@
 
 pub use crate::design::{FieldAxis, Plan, axis_pack, axis_packs};
 pub use crate::io::summary::{FixedEntry, write_space_summary};
-pub use crate::space::{Columns, padded_len};
+pub use crate::space::{Columns, padded_len, strided_len};
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use std::vec::Vec;

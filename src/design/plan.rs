@@ -50,6 +50,12 @@ enum PlanKind {
     /// `(i / stride) % radix`. Then the groups as given (fields zipped
     /// inside, multiplied across, the last fastest), for `describe`.
     Grid(Vec<(usize, usize)>, Vec<(Vec<usize>, usize)>),
+    /// Point `i` is point `start + i * step` of `inner` (never itself strided).
+    Strided {
+        inner: Box<Plan>,
+        start: usize,
+        step: usize,
+    },
     /// Per field: `Some(dimension)` for a random axis, `None` for a values
     /// axis (its index is 0 for one value, `i` for n values).
     Random {
@@ -217,6 +223,34 @@ impl Plan {
                 }
             }
             PlanKind::Random { sampler, seed, .. } => format!("random, {sampler:?}, seed {seed}"),
+            PlanKind::Strided { inner, start, step } => format!(
+                "every {step} of points {start}.. of a {} of {} points: {}",
+                if matches!(inner.kind, PlanKind::Random { .. }) {
+                    "random design"
+                } else {
+                    "grid"
+                },
+                inner.len,
+                inner.describe(fields)
+            ),
+        }
+    }
+
+    /// Every `step`-th point of this plan from `start`, `len` of them (a
+    /// range checked by the caller: `start + (len - 1) step` is a point of
+    /// this plan). A strided plan's points are those of the plan it came from.
+    pub fn strided(&self, start: usize, step: usize, len: usize) -> Plan {
+        let (inner, start, step) = match &self.kind {
+            PlanKind::Strided {
+                inner,
+                start: first,
+                step: every,
+            } => (inner.clone(), first + start * every, every * step),
+            _ => (Box::new(self.clone()), start, step),
+        };
+        Plan {
+            len,
+            kind: PlanKind::Strided { inner, start, step },
         }
     }
 
@@ -252,6 +286,9 @@ impl Plan {
                 Some(dim) => (0, draw(*sampler, *seed, dim, i, self.len)),
                 None => (if per_point[f] { i } else { 0 }, 0.0),
             },
+            PlanKind::Strided { inner, start, step } => {
+                inner.locate(f, start.saturating_add(i.saturating_mul(*step)))
+            }
         }
     }
 }
@@ -282,7 +319,7 @@ impl Plan {
                     here
                 })
             }
-            PlanKind::Random { .. } => core::array::from_fn(|k| {
+            PlanKind::Random { .. } | PlanKind::Strided { .. } => core::array::from_fn(|k| {
                 let i = start.saturating_add(k);
                 if i < self.len {
                     self.locate(f, i)

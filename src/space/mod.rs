@@ -12,7 +12,7 @@ mod slice;
 pub use collect::{Block, CollectOptions, Collected, Packs};
 pub use columns::{Columns, padded_len};
 pub use shard::shard_range;
-pub use slice::Slice;
+pub use slice::{Slice, strided_len};
 
 use crate::error::{LayoutError, RangeError, ShardError};
 use crate::simd::MAX_LANES;

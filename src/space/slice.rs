@@ -1,6 +1,7 @@
 //! A contiguous range of the points of any space or design.
 
 use super::{PackedSpace, Space};
+use crate::error::{RangeError, StrideError};
 use core::ops::Range;
 
 /// Points `range` of a space, itself a space (for manual chunking): made by
@@ -97,4 +98,25 @@ impl<'a, S: PackedSpace<V> + ?Sized, const V: usize> PackedSpace<V> for Slice<'a
         self.space
             .load_until(self.start.saturating_add(start), end, fill)
     }
+}
+
+/// The number of points of `range` taken every `step`: checked against a
+/// space of `len` points (`strided` of spaces and designs).
+#[doc(hidden)]
+pub fn strided_len(
+    range: &Range<usize>,
+    step: usize,
+    len: usize,
+) -> Result<usize, crate::error::StrideError> {
+    if range.start > range.end || range.end > len {
+        return Err(StrideError::Range(RangeError {
+            start: range.start,
+            end: range.end,
+            len,
+        }));
+    }
+    if step == 0 {
+        return Err(StrideError::ZeroStep);
+    }
+    Ok((range.end - range.start).div_ceil(step))
 }

@@ -2,7 +2,7 @@
 //! not depend on threads, lazy access to huge designs, slices.
 
 use dataspace::prelude::*;
-use dataspace::{Axis, DesignError, RangeError, Sampler};
+use dataspace::{Axis, DesignError, RangeError, Sampler, StrideError};
 
 #[derive(DataSpace, Clone, Debug, PartialEq)]
 struct Sweep {
@@ -828,5 +828,121 @@ fn a_design_prints_how_its_points_are_made_without_computing_them() {
          j    f32  Draws { from: Uniform { lo: 5.0, hi: 6.0 }, n: 1, sampler: Uniform, seed: 1 }\n  \
          k    i32  Values([3])\n  \
          dt   f32  fixed 0.01"
+    );
+}
+
+#[test]
+fn strided_spaces_and_designs_are_the_points_they_select() {
+    let grid = SweepDesign::product(axes(
+        Axis::linspace(-6.0, -3.0, 7),
+        Axis::logspace(0.0, 1.0, 5),
+        Axis::values([1, 2, 3]),
+    ))
+    .unwrap();
+    let random = SweepDesign::random(
+        101,
+        Sampler::LatinHypercube,
+        9,
+        axes(
+            Axis::uniform(-6.0, -3.0),
+            Axis::gamma(2.0, 1.0),
+            Axis::uniform(0, 10),
+        ),
+    )
+    .unwrap();
+    for design in [&grid, &random] {
+        let stored = design.to_space().unwrap();
+        for (range, step) in [
+            (0..design.len(), 1),
+            (0..design.len(), 2),
+            (3..50, 7),
+            (10..11, 3),
+            (5..5, 2),
+            (0..design.len(), 1000),
+        ] {
+            let want: Vec<Sweep> = range
+                .clone()
+                .step_by(step)
+                .map(|i| design.get(i).unwrap())
+                .collect();
+            let lazy = design.strided(range.clone(), step).unwrap();
+            let copied = stored.strided(range.clone(), step).unwrap();
+            assert_eq!(
+                lazy.iter().collect::<Vec<_>>(),
+                want,
+                "{range:?} step {step}"
+            );
+            assert_eq!(
+                copied.iter().collect::<Vec<_>>(),
+                want,
+                "{range:?} step {step}"
+            );
+            // Through packs at several widths, sequential and parallel.
+            let eta: Vec<f32> = want.iter().map(|p| p.eta + p.k as f32).collect();
+            fn f<const V: usize>(p: SweepLanes<'_, V>) -> F32<V>
+            where
+                f32: Float<V>,
+                i32: Packable<V>,
+            {
+                let k = F32::<V>::from_array(core::array::from_fn(|l| p.k.to_array()[l] as f32));
+                p.eta + k
+            }
+            assert_eq!(Executor::sequential().run(&lazy, f::<4>).unwrap(), eta);
+            assert_eq!(Executor::parallel().run(&lazy, f::<16>).unwrap(), eta);
+            assert_eq!(Executor::parallel().run(&copied, f::<8>).unwrap(), eta);
+            // The new space numbers its points from 0.
+            let firsts = Executor::sequential()
+                .run(&copied, |p: SweepLanes<'_, 4>| {
+                    F32::<4>::splat(p.index() as f32)
+                })
+                .unwrap();
+            assert!(
+                firsts
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &x)| x as usize == i - i % 4)
+            );
+        }
+    }
+    // Strided again, lazily, on a design too large to store.
+    let huge = SweepDesign::product(axes(
+        Axis::linspace(0.0, 1.0, 1_000_000),
+        Axis::linspace(0.0, 1.0, 1_000_000),
+        Axis::value(1),
+    ))
+    .unwrap();
+    let thin = huge.strided(0..huge.len(), 1_000_001).unwrap();
+    assert_eq!(thin.len(), 1_000_000); // the diagonal
+    assert!(thin.iter().take(1000).all(|p| p.eta == p.j));
+    let twice = thin.strided(10..20, 5).unwrap();
+    assert_eq!(twice.len(), 2);
+    assert_eq!(twice.get(1), huge.get(15 * 1_000_001));
+    assert!(twice.to_string().starts_with(
+        "SweepDesign: 2 points, every 5000005 of points 10000010.. of a grid of 1000000000000 points: product of eta (1000000) x j (1000000) x k (1)\n"
+    ), "{twice}");
+    // Errors.
+    let stored = grid.to_space().unwrap();
+    assert_eq!(grid.strided(0..10, 0).err(), Some(StrideError::ZeroStep));
+    assert_eq!(stored.strided(0..10, 0).err(), Some(StrideError::ZeroStep));
+    let outside = Some(StrideError::Range(RangeError {
+        start: 100,
+        end: 106,
+        len: 105,
+    }));
+    assert_eq!(grid.strided(100..106, 1).err(), outside);
+    assert_eq!(stored.strided(100..106, 1).err(), outside);
+    #[allow(clippy::reversed_empty_ranges)]
+    let reversed = grid.strided(9..3, 1).err();
+    assert_eq!(
+        reversed,
+        Some(StrideError::Range(RangeError {
+            start: 9,
+            end: 3,
+            len: 105
+        }))
+    );
+    assert_eq!(
+        StrideError::ZeroStep.to_string(),
+        "a step of 0 selects no points: take a step of at least 1 (1 takes every point of the range)"
     );
 }

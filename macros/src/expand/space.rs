@@ -121,6 +121,7 @@ fn constructors(model: &Model) -> TokenStream {
     let from_arrays = fill_storages(model, &arrays_source, true);
     let arrays_space = space_literal(model, &arrays_source);
     let borrow = borrowed_columns(model);
+    let strided = strided(model);
     let new_doc = format!(
         "Checks that every free column has the same length N and stores the columns.\n\n\
          A column is moved in, not copied, if it has spare capacity for its padding \
@@ -154,6 +155,8 @@ fn constructors(model: &Model) -> TokenStream {
             /// by reference. Nothing is copied.
             #[must_use]
             pub fn columns(&self) -> #borrow
+
+            #strided
         }
 
         // A trait impl, not an inherent method, so that it stays out of the
@@ -238,6 +241,55 @@ fn space_impl(model: &Model) -> TokenStream {
             fn into_iter(self) -> Self::IntoIter {
                 ::dataspace::Space::iter(self)
             }
+        }
+    }
+}
+
+/// `XSpace::strided`: every `step`-th point of a range, as a new stored
+/// space (numpy's and tvboptim's `space[start:end:step]`).
+fn strided(model: &Model) -> TokenStream {
+    let (space, columns, private) = (&model.names.space, &model.names.columns, private());
+    let (len, from, picked) = (
+        names::hidden("len"),
+        names::hidden("from"),
+        names::hidden("picked"),
+    );
+    let fields = model.fields.iter().map(|field| {
+        let ident = field.ident;
+        let value = match &field.kind {
+            FieldKind::Fixed => clone_fixed(field, quote!(#from.#ident)),
+            FieldKind::Free(free) => match free.array_len {
+                Some(_) => quote! {
+                    #picked.clone().map(|i| ::core::array::from_fn(|k| #from.#ident[k][i])).collect()
+                },
+                None => quote!(#picked.clone().map(|i| #from.#ident[i]).collect()),
+            },
+        };
+        quote!(#ident: #value)
+    });
+    let doc = format!(
+        "Every `step`-th point of `range`, from its start, as a new [`{space}`] (numpy's \
+         `space[start:end:step]`): point `i` of it is point `range.start + i * step` of \
+         this space. The values are copied (a stored space owns its columns); fixed \
+         fields are cloned. The new space numbers its points from 0, as any space does: \
+         a kernel's [`Lanes::index`](::dataspace::Lanes::index), and the noise keyed by \
+         it, count in the new space. (A [`Design`](::dataspace::Design) has the same \
+         method, and stays lazy.)\n\n\
+         # Errors\n\n[`StrideError::Range`](::dataspace::StrideError) if `range` is not \
+         inside the space, [`StrideError::ZeroStep`](::dataspace::StrideError) for `step = 0`."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn strided(
+            &self,
+            range: ::core::ops::Range<usize>,
+            step: usize,
+        ) -> #private::Result<Self, ::dataspace::StrideError> {
+            let #len = #private::strided_len(&range, step, ::dataspace::Space::len(self))?;
+            let #from = self.columns();
+            let #picked = (0..#len).map(|i| range.start + i * step);
+            let columns = #columns { #(#fields,)* };
+            #private::Ok(<Self as #private::FromChecked>::from_checked(#len, columns))
         }
     }
 }
