@@ -409,37 +409,49 @@ fn exp_special_values_and_the_same_bits_at_every_width() {
     assert_eq!(bits64(&y2), bits64(&y));
 }
 
+/// `$f` (a closure body over the pack `$x`) applied to the f32 values `$xs`
+/// in packs of `$width` lanes (4..=64; tail lanes 0), the results in order.
+macro_rules! packwise {
+    ($xs:expr, $width:expr, |$x:ident| $body:expr) => {{
+        let mut out = Vec::with_capacity($xs.len());
+        for chunk in $xs.chunks($width) {
+            let mut lanes = [0.0f32; 64];
+            lanes[..chunk.len()].copy_from_slice(chunk);
+            let y: Vec<f32> = match $width {
+                4 => {
+                    let $x = F32::<4>::from_array(lanes[..4].try_into().unwrap());
+                    $body.to_array().to_vec()
+                }
+                8 => {
+                    let $x = F32::<8>::from_array(lanes[..8].try_into().unwrap());
+                    $body.to_array().to_vec()
+                }
+                16 => {
+                    let $x = F32::<16>::from_array(lanes[..16].try_into().unwrap());
+                    $body.to_array().to_vec()
+                }
+                32 => {
+                    let $x = F32::<32>::from_array(lanes[..32].try_into().unwrap());
+                    $body.to_array().to_vec()
+                }
+                _ => {
+                    let $x = F32::<64>::from_array(lanes);
+                    $body.to_array().to_vec()
+                }
+            };
+            out.extend_from_slice(&y[..chunk.len()]);
+        }
+        out
+    }};
+}
+
 #[test]
 fn logistic_is_within_three_ulp_and_the_same_at_every_width() {
     let xs: Vec<f32> = (-120 * 64..=120 * 64).map(|k| k as f32 / 64.0).collect();
     let mut worst = 0;
     let mut by_width: Vec<Vec<u32>> = Vec::new();
     for width in [4usize, 8, 16, 32, 64] {
-        let mut out = Vec::with_capacity(xs.len());
-        for chunk in xs.chunks(width) {
-            let mut lanes = [0.0f32; 64];
-            lanes[..chunk.len()].copy_from_slice(chunk);
-            let y: Vec<f32> = match width {
-                4 => F32::<4>::from_array(lanes[..4].try_into().unwrap())
-                    .logistic()
-                    .to_array()
-                    .to_vec(),
-                8 => F32::<8>::from_array(lanes[..8].try_into().unwrap())
-                    .logistic()
-                    .to_array()
-                    .to_vec(),
-                16 => F32::<16>::from_array(lanes[..16].try_into().unwrap())
-                    .logistic()
-                    .to_array()
-                    .to_vec(),
-                32 => F32::<32>::from_array(lanes[..32].try_into().unwrap())
-                    .logistic()
-                    .to_array()
-                    .to_vec(),
-                _ => F32::<64>::from_array(lanes).logistic().to_array().to_vec(),
-            };
-            out.extend_from_slice(&y[..chunk.len()]);
-        }
+        let out = packwise!(xs, width, |x| x.logistic());
         by_width.push(out.iter().map(|v| v.to_bits()).collect());
         if width == 16 {
             for (&x, &y) in xs.iter().zip(&out) {
@@ -507,26 +519,8 @@ fn logistic_times_is_its_scale_over_the_logistic_denominator() {
         let mut worst = 0;
         let mut by_width: Vec<Vec<u32>> = Vec::new();
         for width in [4usize, 16, 64] {
-            let mut out = Vec::with_capacity(xs.len());
-            for chunk in xs.chunks(width) {
-                let mut lanes = [0.0f32; 64];
-                lanes[..chunk.len()].copy_from_slice(chunk);
-                let y: Vec<f32> = match width {
-                    4 => F32::<4>::from_array(lanes[..4].try_into().unwrap())
-                        .logistic_times(F32::<4>::splat(scale))
-                        .to_array()
-                        .to_vec(),
-                    16 => F32::<16>::from_array(lanes[..16].try_into().unwrap())
-                        .logistic_times(F32::<16>::splat(scale))
-                        .to_array()
-                        .to_vec(),
-                    _ => F32::<64>::from_array(lanes)
-                        .logistic_times(F32::<64>::splat(scale))
-                        .to_array()
-                        .to_vec(),
-                };
-                out.extend_from_slice(&y[..chunk.len()]);
-            }
+            let out = packwise!(xs, width, |x| x
+                .logistic_times(FloatPack::from_scalar(scale)));
             by_width.push(out.iter().map(|v| v.to_bits()).collect());
             for (&x, &y) in xs.iter().zip(&out) {
                 let want = f64::from(scale) / (1.0 + (-f64::from(x)).exp());
@@ -542,17 +536,9 @@ fn logistic_times_is_its_scale_over_the_logistic_denominator() {
             assert_eq!(other, &by_width[0], "scale {scale}");
         }
         if scale == 1.0 {
-            let plain: Vec<u32> = xs
-                .chunks(16)
-                .flat_map(|chunk| {
-                    let mut lanes = [0.0f32; 16];
-                    lanes[..chunk.len()].copy_from_slice(chunk);
-                    let y = F32::<16>::from_array(lanes).logistic().to_array();
-                    y[..chunk.len()]
-                        .iter()
-                        .map(|v| v.to_bits())
-                        .collect::<Vec<_>>()
-                })
+            let plain: Vec<u32> = packwise!(xs, 16, |x| x.logistic())
+                .iter()
+                .map(|v| v.to_bits())
                 .collect();
             assert_eq!(plain, by_width[0]);
         }

@@ -740,27 +740,20 @@ fn a_broadcast_axis_fills_every_element_of_an_array_field() {
         let want: Vec<f64> = points.iter().map(|p| p.tau[0] + p.tau[2]).collect();
         assert_eq!(Executor::parallel().run(&random, first::<8>).unwrap(), want);
     }
-    let uniform_in = NetDesign::random(
-        10,
-        Sampler::Uniform,
-        1,
-        NetAxes {
-            g: Axis::uniform(0.0, 1.0),
-            tau: Axis::uniform(5.0, 6.0).broadcast(),
-        },
-    )
-    .unwrap();
+    let ten = |tau: Axis<[f64; 3]>| {
+        NetDesign::random(
+            10,
+            Sampler::Uniform,
+            1,
+            NetAxes {
+                g: Axis::uniform(0.0, 1.0),
+                tau,
+            },
+        )
+    };
+    let uniform_in = ten(Axis::uniform(5.0, 6.0).broadcast()).unwrap();
     assert!(uniform_in.iter().all(|p| (5.0..6.0).contains(&p.tau[1])));
-    let error = NetDesign::random(
-        10,
-        Sampler::Uniform,
-        1,
-        NetAxes {
-            g: Axis::uniform(0.0, 1.0),
-            tau: Axis::uniform(6.0, 5.0).broadcast(),
-        },
-    )
-    .err();
+    let error = ten(Axis::uniform(6.0, 5.0).broadcast()).err();
     assert!(
         matches!(error, Some(DesignError::InvalidAxis { field: "tau", .. })),
         "{error:?}"

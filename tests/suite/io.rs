@@ -208,6 +208,23 @@ fn numpy_python() -> Option<String> {
     Some(python)
 }
 
+/// Runs `script` under `python` with `args`, and its standard output once it
+/// has succeeded.
+fn run_python(python: &str, script: &str, args: &[&std::path::Path]) -> String {
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// numpy itself reads the files, when a python3 with numpy is on this machine;
 /// without one the test prints that it skipped, and fails under `CI=true`.
 #[test]
@@ -226,17 +243,8 @@ fn numpy_loads_the_npy_files() {
         assert eta.dtype == np.float32 and seed.dtype == np.uint32 and k.dtype == np.int32\n\
         assert np.isnan(eta[1]) and np.isposinf(eta[2]) and eta[0] == -5.0\n\
         print(len(eta), int(seed[0]), int(k[0]))";
-    let out = std::process::Command::new(&python)
-        .args(["-c", script, dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        run_python(&python, script, &[&dir]),
         "7 4294967295 -2147483648"
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -398,22 +406,10 @@ fn numpy_and_npz_archives_both_ways() {
         np.savez(sys.argv[2], x=np.arange(5, dtype=np.float32) / 3, n=np.array([-1, 2], dtype=np.int32))\n\
         np.savez_compressed(sys.argv[3], x=np.arange(5, dtype=np.float32))\n\
         print(len(eta), int(seed[0]))";
-    let out = std::process::Command::new(&python)
-        .args([
-            "-c",
-            script,
-            ours.to_str().unwrap(),
-            theirs.to_str().unwrap(),
-            packed.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        run_python(&python, script, &[&ours, &theirs, &packed]),
+        "7 4294967295"
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "7 4294967295");
     let x: Vec<f32> = read_npz(&theirs, "x").unwrap();
     assert_eq!(x, (0..5).map(|i| i as f32 / 3.0).collect::<Vec<_>>());
     assert_eq!(read_npz::<i32>(&theirs, "n").unwrap(), [-1, 2]);
