@@ -68,6 +68,8 @@ enum Kind<T> {
         /// Whether `T` is a float (the distributions are of real values).
         float: bool,
         range: (f64, f64),
+        /// `T`'s smallest positive normal value.
+        tiny: f64,
     },
 }
 
@@ -128,6 +130,9 @@ pub trait AxisScalar: Copy {
     const RANGE: (f64, f64);
     /// Whether the type is a float (distribution axes need one).
     const FLOAT: bool;
+    /// The smallest positive normal value, as f64 (1 for integers): where
+    /// a positive distribution's draws must start.
+    const MIN_POSITIVE: f64;
     /// `x` as this type: `as` for floats, rounded to nearest for integers.
     fn from_f64(x: f64) -> Self;
     /// This value as f64 (exact for every supported scalar).
@@ -142,6 +147,7 @@ pub trait AxisScalar: Copy {
 impl<T: Scalar> AxisScalar for T {
     const RANGE: (f64, f64) = T::RANGE;
     const FLOAT: bool = T::FLOAT;
+    const MIN_POSITIVE: f64 = T::MIN_POSITIVE;
 
     fn from_f64(x: f64) -> Self {
         T::from_fill(if T::FLOAT { x } else { x.round() })
@@ -400,6 +406,7 @@ impl<T> Axis<T> {
                 distribution,
                 float,
                 range,
+                tiny,
                 ..
             } => {
                 if !*float {
@@ -413,7 +420,11 @@ impl<T> Axis<T> {
                     distribution.quantile(0.0),
                     distribution.quantile(1.0 - f64::EPSILON / 2.0),
                 );
-                if inside(low, *range) && inside(high, *range) {
+                if distribution.positive() && (low.is_nan() || low < *tiny) {
+                    Err(format!(
+                        "{distribution:?} draws values down to {low:e} at its extreme draws, below the field type's smallest positive normal value {tiny:e}: they would round to 0 or lose precision"
+                    ))
+                } else if inside(low, *range) && inside(high, *range) {
                     Ok(())
                 } else {
                     Err(format!(
@@ -551,6 +562,7 @@ impl<T: AxisScalar> Axis<T> {
                 map: T::from_f64,
                 float: T::FLOAT,
                 range: T::RANGE,
+                tiny: T::MIN_POSITIVE,
             },
         }
     }
@@ -747,12 +759,14 @@ impl<T: AxisScalar> Axis<T> {
                 distribution,
                 float,
                 range,
+                tiny,
                 ..
             } => Kind::Drawn {
                 distribution,
                 map: splat_from_f64::<T, K>,
                 float,
                 range,
+                tiny,
             },
             Kind::Draws {
                 from,

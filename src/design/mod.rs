@@ -371,15 +371,42 @@ impl<A: Axes> Design<A> {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-/// `value`'s `Debug` text, cut after 100 characters: a summary line of a
-/// fixed field or an axis, not a dump of a 68 x 68 connectivity matrix.
+/// `value`'s `Debug` text, cut after 100 characters (and an ellipsis): a
+/// summary line of a fixed field or an axis, not a dump of a 68 x 68
+/// connectivity matrix. Formatting stops there, so a vector of 10^8 values
+/// costs no more than a short one.
 pub(crate) fn short_debug(value: &dyn core::fmt::Debug) -> String {
-    const KEEP: usize = 100;
-    let text = format!("{value:?}");
-    match text.char_indices().nth(KEEP) {
-        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
-        None => text,
+    /// Keeps the first `left` characters written to it, then refuses more.
+    struct Prefix {
+        text: String,
+        left: usize,
+        cut: bool,
     }
+    impl core::fmt::Write for Prefix {
+        fn write_str(&mut self, piece: &str) -> core::fmt::Result {
+            for c in piece.chars() {
+                if self.left == 0 {
+                    self.cut = true;
+                    return Err(core::fmt::Error);
+                }
+                self.text.push(c);
+                self.left -= 1;
+            }
+            Ok(())
+        }
+    }
+    let mut prefix = Prefix {
+        text: String::new(),
+        left: 100,
+        cut: false,
+    };
+    // An error here is the cut, or the value's own Debug failing: either
+    // way the text so far is what there is to show.
+    let _ = core::fmt::write(&mut prefix, format_args!("{value:?}"));
+    if prefix.cut {
+        prefix.text.push('…');
+    }
+    prefix.text
 }
 
 impl<A: Axes> core::fmt::Display for Design<A> {
@@ -402,8 +429,8 @@ impl<A: Axes> core::fmt::Display for Design<A> {
         )?;
         let (mut width, mut type_width) = (0, 0);
         self.axes.describe(&mut |name, ty, _, _| {
-            width = width.max(name.len());
-            type_width = type_width.max(ty.len());
+            width = width.max(name.chars().count());
+            type_width = type_width.max(ty.chars().count());
         });
         let mut result = Ok(());
         self.axes.describe(&mut |name, ty, value, fixed| {

@@ -355,7 +355,10 @@ pub(crate) fn draw(sampler: Sampler, seed: u64, dim: u32, i: usize, n: usize) ->
         Sampler::Uniform => unit(seed, dim as u64, i as u64),
         Sampler::LatinHypercube => {
             let stratum = permute(i as u64, n as u64, seed ^ mix(dim as u64 + 1));
-            (stratum as f64 + unit(seed, (dim as u64) << 32 | 1, i as u64)) / n as f64
+            // Below 1 even where the division rounds up to it (n beyond
+            // 2^53, where strata are finer than f64 resolves anyway).
+            ((stratum as f64 + unit(seed, (dim as u64) << 32 | 1, i as u64)) / n as f64)
+                .min(1.0 - f64::EPSILON / 2.0)
         }
         // sobol_burley takes a 32-bit seed: fold all 64 bits in, so that seeds
         // differing only in their upper half give different designs.

@@ -46,8 +46,9 @@ const DOS_DATE: u16 = (1 << 5) | 1;
 ///
 /// # Errors
 /// As [`write_npy`](crate::io::write_npy); [`IoError::Npy`] if the archive
-/// would pass 4 GiB or 65,535 columns (the classic ZIP limits; write a
-/// folder of `.npy` files with `write_npy` instead).
+/// would reach 4 GiB or 65,535 columns (the classic ZIP limits; write a
+/// folder of `.npy` files with `write_npy` instead); [`IoError::File`] if
+/// the folder of `path` does not exist (it is not created).
 ///
 /// ```
 /// use dataspace::prelude::*;
@@ -74,7 +75,8 @@ pub fn write_npz(path: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
             "{what}: beyond what a classic ZIP archive holds (ZIP64 is not written); write a folder of .npy files with write_npy"
         ),
     };
-    if names.len() > usize::from(u16::MAX) {
+    // 65,535 entries is ZIP64's marker in the classic end record.
+    if names.len() >= usize::from(u16::MAX) {
         return Err(too_large(format!("{} columns", names.len())));
     }
     let mut archive_len = END_LEN;
@@ -94,6 +96,15 @@ pub fn write_npz(path: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
             path: path.to_path_buf(),
             message: "is a directory, not a file for the archive".to_owned(),
         });
+    }
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        let missing =
+            std::io::Error::new(std::io::ErrorKind::NotFound, "its folder does not exist");
+        return Err(IoError::file("create", path, missing));
     }
     let (temp, columns) = temporaries(path);
     let written = npy::write_npy(&columns, tables)

@@ -57,16 +57,18 @@ pub fn write_space_summary(
     }
     let points = if rows == 1 { "point" } else { "points" };
     write!(f, "{name}: {rows} {points}")?;
+    // Padding counts characters, as `{:<width$}` does (a field named `η`).
+    let chars = |text: &str| text.chars().count();
     let width = header
         .iter()
-        .map(String::len)
-        .chain(fixed.iter().map(|(name, _, _)| name.len()))
+        .map(|name| chars(name))
+        .chain(fixed.iter().map(|(name, _, _)| chars(name)))
         .max()
         .unwrap_or(0);
     let type_width = dtypes
         .iter()
-        .map(|dtype| dtype.name().len())
-        .chain(fixed.iter().map(|(_, ty, _)| ty.len()))
+        .map(|dtype| chars(dtype.name()))
+        .chain(fixed.iter().map(|(_, ty, _)| chars(ty)))
         .max()
         .unwrap_or(0);
     for (((column, dtype), range), nan) in header.iter().zip(&dtypes).zip(&ranges).zip(&nans) {

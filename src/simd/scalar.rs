@@ -46,6 +46,8 @@ pub trait Scalar:
     const FLOAT: bool;
     /// The smallest and largest finite values, as `f64`.
     const RANGE: (f64, f64);
+    /// The smallest positive normal value, as `f64` (1 for integers).
+    const MIN_POSITIVE: f64;
 
     /// Converts a [`CollectOptions::fill`](crate::CollectOptions::fill) value
     /// (or any `f64`) to this type with `as` semantics: floats keep NaN and
@@ -289,6 +291,7 @@ macro_rules! scalar_table {
                 const DTYPE: Dtype = Dtype::$variant;
                 const FLOAT: bool = scalar_table!(@float $kind);
                 const RANGE: (f64, f64) = ($t::MIN as f64, $t::MAX as f64);
+                const MIN_POSITIVE: f64 = scalar_table!(@min_positive $kind $t);
 
                 #[inline]
                 fn from_fill(fill: f64) -> Self {
@@ -398,6 +401,8 @@ macro_rules! scalar_table {
         };
     };
 
+    (@min_positive float $t:ident) => { $t::MIN_POSITIVE as f64 };
+    (@min_positive int $t:ident) => { 1.0 };
     (@float float) => { true };
     (@float int) => { false };
     (@below float $x:ident) => { $x.next_down() };

@@ -30,19 +30,20 @@ def exact(name, params, u):
         return mean + sd * inv_phi(lower + u * (upper - lower))
     if name == "beta":
         a, b, lo, hi = (mp.mpf(x) for x in params)
-        # Bisection: the regularized incomplete beta is monotonic in x.
-        left, right = mp.mpf(0), mp.mpf(1)
+        # Bisection in ln x (the incomplete beta is monotonic in x), so that
+        # quantiles far below 1e-100 are resolved too.
+        left, right = mp.mpf(-1000), mp.mpf(0)
         for _ in range(400):
             mid = (left + right) / 2
-            if mp.betainc(a, b, 0, mid, regularized=True) < u:
+            if mp.betainc(a, b, 0, mp.exp(mid), regularized=True) < u:
                 left = mid
             else:
                 right = mid
-        return lo + (hi - lo) * (left + right) / 2
+        return lo + (hi - lo) * mp.exp((left + right) / 2)
     if name == "gamma":
         k, scale = mp.mpf(params[0]), mp.mpf(params[1])
         # Bisection in log x: the lower regularized incomplete gamma is monotonic.
-        lo_t, hi_t = mp.mpf(-400), mp.mpf(10)
+        lo_t, hi_t = mp.mpf(-400), mp.log(k) + 10
         for _ in range(400):
             mid = (lo_t + hi_t) / 2
             if mp.gammainc(k, 0, mp.exp(mid), regularized=True) < u:
@@ -67,9 +68,10 @@ for mean, sd, lo, hi in [(0.2, 0.5, 0.0, np.inf), (0.0, 1.0, -1.0, 2.0), (0.0, 1
     a, b = (lo - mean) / sd, (hi - mean) / sd
     cases.append(("truncated_normal", (mean, sd, lo, hi),
                   lambda p, a=a, b=b, mean=mean, sd=sd: stats.truncnorm.ppf(p, a, b, mean, sd)))
-for a, b, lo, hi in [(2.0, 5.0, 0.0, 1.0), (0.5, 0.5, 10.0, 20.0), (30.0, 2.0, -1.0, 1.0), (1.0, 1.0, 0.0, 3.0)]:
+for a, b, lo, hi in [(2.0, 5.0, 0.0, 1.0), (0.5, 0.5, 10.0, 20.0), (30.0, 2.0, -1.0, 1.0), (1.0, 1.0, 0.0, 3.0),
+                     (0.001, 1.0, 0.0, 1.0), (1.0, 0.001, 0.0, 1.0), (0.01, 0.05, 0.0, 1.0), (1e3, 1e3, 0.0, 1.0)]:
     cases.append(("beta", (a, b, lo, hi), lambda p, a=a, b=b, lo=lo, hi=hi: stats.beta.ppf(p, a, b, lo, hi - lo)))
-for shape, scale in [(2.0, 3.0), (0.3, 1.0), (50.0, 0.1), (1.0, 2.0)]:
+for shape, scale in [(2.0, 3.0), (0.3, 1.0), (50.0, 0.1), (1.0, 2.0), (1e4, 1.0)]:
     cases.append(("gamma", (shape, scale, 0, 0), lambda p, k=shape, s=scale: stats.gamma.ppf(p, k, scale=s)))
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "quantiles_scipy.csv"), "w") as out:

@@ -340,6 +340,21 @@ fn npz_errors_name_what_is_wrong_and_write_nothing() {
             .contains("is a directory")
     );
     std::fs::remove_dir_all(&dir).unwrap();
+    // A missing folder is an error, and is not created.
+    let nowhere = npy_dir("npz-nowhere").join("no").join("such.npz");
+    let error = write_npz(&nowhere, &[&space]).unwrap_err();
+    assert!(matches!(error, IoError::File { .. }), "{error}");
+    assert!(!nowhere.parent().unwrap().exists());
+    // 65,535 entries is the classic ZIP's ZIP64 marker: refused, not written
+    // unreadable.
+    let one = [0.0f32];
+    let names: Vec<String> = (0..65_535).map(|k| format!("c{k}")).collect();
+    let columns: Vec<Column<'_, f32>> = names.iter().map(|n| Column::new(n, &one)).collect();
+    let tables: Vec<&dyn Table> = columns.iter().map(|c| c as &dyn Table).collect();
+    let many = npz_path("many");
+    let message = write_npz(&many, &tables).unwrap_err().to_string();
+    assert!(message.contains("65535 columns"), "{message}");
+    assert!(!many.exists());
     // Reading: a missing array lists those there are; a wrong type is an error.
     let message = read_npz::<f32>(&path, "nope").unwrap_err().to_string();
     assert!(

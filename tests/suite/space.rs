@@ -397,7 +397,11 @@ fn a_space_prints_each_column_range_nan_count_and_the_fixed_fields() {
         "{}",
         lines[6]
     );
-    assert!(lines[6].ends_with("… (371 characters)"), "{}", lines[6]);
+    assert!(
+        lines[6].ends_with("…") && lines[6].chars().count() < 140,
+        "{}",
+        lines[6]
+    );
     assert!(
         lines[7].starts_with("  opaque  Opaque        fixed "),
         "{}",
