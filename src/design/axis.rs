@@ -684,10 +684,10 @@ impl<T: AxisScalar> Axis<T> {
     /// `shape` and scale `scale` (mean `shape * scale`; scipy's
     /// `gamma(shape, scale=scale)`): a positive parameter with a skewed
     /// prior. Its quantile is a Newton iteration on the incomplete gamma
-    /// function, 0.5-0.9 µs a point (`cargo bench --bench design`; the
-    /// normal family takes 40-70 ns, beta 0.65 µs): for a short model run
+    /// function, 0.6-0.9 µs a point (`cargo bench --bench design`; the
+    /// normal family takes 65-100 ns, beta 1.6 µs): for a short model run
     /// that is more than the run, so materialise the design once
-    /// (`to_space`) if it is swept more than once.
+    /// (`to_space`) if it is swept more than once. Shapes up to `10^6`.
     ///
     /// ```
     /// use dataspace::prelude::*;

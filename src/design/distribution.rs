@@ -241,6 +241,9 @@ fn solve_in_log(
             continue;
         };
         let error = value.ln() - ln_target;
+        if error == 0.0 {
+            return s;
+        }
         // The tail is above the target: the root is below s if rising.
         if (error > 0.0) == rising {
             highest = s
@@ -249,7 +252,7 @@ fn solve_in_log(
         }
         let step = error / slope(s, value);
         let next = s - step;
-        let step = if step.is_finite() && next > lowest && next < highest {
+        let step = if step.is_finite() && next >= lowest && next <= highest {
             s = next;
             step.abs()
         } else {
