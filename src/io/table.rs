@@ -115,6 +115,11 @@ impl<T: Cells> Table for Column<'_, T> {
 
 /// Checks that `names` can be written side by side: each non-empty, a valid
 /// file name and one header cell on one line, and no two alike.
+/// The longest column name, in bytes: with `.npy` and the temporary file's
+/// prefix and suffix it stays within the 255 bytes a file name may have on
+/// common file systems.
+const MAX_NAME_BYTES: usize = 200;
+
 pub(crate) fn check_names(names: &[String]) -> Result<(), IoError> {
     let invalid = |column: &String, reason| IoError::InvalidColumnName {
         column: column.clone(),
@@ -135,6 +140,12 @@ pub(crate) fn check_names(names: &[String]) -> Result<(), IoError> {
             return Err(invalid(
                 name,
                 "is not a file name (it would write outside the .npy directory)",
+            ));
+        }
+        if name.len() > MAX_NAME_BYTES {
+            return Err(invalid(
+                name,
+                "is longer than 200 bytes: as a file name (`<name>.npy`, and while written `.<name>.npy.<pid>-<n>.tmp`) it would pass the 255-byte limit of common file systems",
             ));
         }
         if !seen.insert(name.as_str()) {

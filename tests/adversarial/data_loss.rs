@@ -166,6 +166,7 @@ fn column_names_that_escape_the_directory_or_break_lines_are_errors() {
         ".",
         "two\nlines",
         "cr\r",
+        &"x".repeat(201),
     ] {
         let error = write_npy(&dir, &[&Column::new(name, &values)]).unwrap_err();
         assert!(
