@@ -16,6 +16,7 @@ mod mpr;
 mod w34_handwritten;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use dataspace::ExecError;
 use dataspace::prelude::*;
 use std::hint::black_box;
 use std::time::Duration;
@@ -34,6 +35,30 @@ fn settings<'c>(
     group
 }
 
+/// A run of the crate on a space at one lane count.
+type Run<S> = fn(&S, &Executor) -> Result<Vec<f32>, ExecError>;
+
+/// One group: each of the crate's `runs` on `space` (`steps` steps a
+/// point), then the hand-written baseline, in the same group.
+fn compare<S: Space>(
+    c: &mut Criterion,
+    name: &str,
+    steps: usize,
+    space: &S,
+    runs: &[(&str, Run<S>)],
+    handwritten: impl Fn() -> Vec<f32>,
+) {
+    let executor = Executor::parallel();
+    let mut group = settings(c, name, space.len() * steps);
+    for &(lanes, run) in runs {
+        group.bench_function(BenchmarkId::new("dataspace", lanes), |b| {
+            b.iter(|| run(black_box(space), &executor).unwrap())
+        });
+    }
+    group.bench_function("handwritten_peers_f32x16x4", |b| b.iter(&handwritten));
+    group.finish();
+}
+
 fn w3(c: &mut Criterion) {
     use jansen_rit::*;
     let space = w3_inputs(W3_STEPS);
@@ -48,24 +73,15 @@ fn w3(c: &mut Criterion) {
         .fold(0.0f32, f32::max);
     assert!(worst < 2e-3, "W3: the kernels disagree by {worst} mV");
 
-    let mut group = settings(c, "w3_jansen_rit", space.len() * W3_STEPS);
-    for (name, run) in [
-        (
-            "V=64",
-            (|s, e| e.run(s, w3_kernel::<64>)) as fn(&JansenRitSpace, &Executor) -> _,
-        ),
+    let runs: [(&str, Run<JansenRitSpace>); 4] = [
+        ("V=64", |s, e| e.run(s, w3_kernel::<64>)),
         ("V=32", |s, e| e.run(s, w3_kernel::<32>)),
         ("V=16", |s, e| e.run(s, w3_kernel::<16>)),
         ("literal_V=16", |s, e| e.run(s, w3_kernel_literal::<16>)),
-    ] {
-        group.bench_function(BenchmarkId::new("dataspace", name), |b| {
-            b.iter(|| run(black_box(&space), &executor).unwrap())
-        });
-    }
-    group.bench_function("handwritten_peers_f32x16x4", |b| {
-        b.iter(|| w34_handwritten::w3_run(black_box(columns.a_psp), columns.b_psp, columns.mu))
+    ];
+    compare(c, "w3_jansen_rit", W3_STEPS, &space, &runs, || {
+        w34_handwritten::w3_run(black_box(columns.a_psp), columns.b_psp, columns.mu)
     });
-    group.finish();
 }
 
 fn w4(c: &mut Criterion) {
@@ -83,23 +99,14 @@ fn w4(c: &mut Criterion) {
         .count();
     assert!(off <= 3, "W4: {off} points differ by more than 1e-3");
 
-    let mut group = settings(c, "w4_mpr_noise", space.len() * W4_STEPS);
-    for (name, run) in [
-        (
-            "V=64",
-            (|s, e| e.run(s, w4_kernel::<64>)) as fn(&MprNoiseSpace, &Executor) -> _,
-        ),
+    let runs: [(&str, Run<MprNoiseSpace>); 3] = [
+        ("V=64", |s, e| e.run(s, w4_kernel::<64>)),
         ("V=32", |s, e| e.run(s, w4_kernel::<32>)),
         ("V=16", |s, e| e.run(s, w4_kernel::<16>)),
-    ] {
-        group.bench_function(BenchmarkId::new("dataspace", name), |b| {
-            b.iter(|| run(black_box(&space), &executor).unwrap())
-        });
-    }
-    group.bench_function("handwritten_peers_f32x16x4", |b| {
-        b.iter(|| w34_handwritten::w4_run(black_box(columns.eta), columns.j, columns.sigma))
+    ];
+    compare(c, "w4_mpr_noise", W4_STEPS, &space, &runs, || {
+        w34_handwritten::w4_run(black_box(columns.eta), columns.j, columns.sigma)
     });
-    group.finish();
 }
 
 /// The generator alone, on one thread: 2^20 points x 4 draws per call,

@@ -39,10 +39,13 @@ const DOS_DATE: u16 = (1 << 5) | 1;
 ///
 /// Everything is checked before anything is written (names, lengths, the
 /// archive's size); the archive is built in a temporary file beside `path`
-/// (`.<name>.<pid>-<n>.tmp`, its columns in a temporary folder next to it,
-/// both removed however the call ends) that replaces `path` by a rename
-/// only once complete, so a failure leaves no partial archive. The same
-/// columns always give the same bytes (entry times are fixed).
+/// (`.<name>.<pid>-<n>.tmp`, its columns in a temporary folder
+/// `.<name>.<pid>-<n>.d` next to it, both removed when the call returns,
+/// with or without an error) that replaces `path` by a rename only once
+/// complete, so neither a failure nor a killed process leaves a partial
+/// archive; a process killed while writing leaves its temporaries, as
+/// [`write_npy`](crate::io::write_npy) does. The same columns always give
+/// the same bytes (entry times are fixed).
 ///
 /// # Errors
 /// As [`write_npy`](crate::io::write_npy); [`IoError::Npy`] if the archive
