@@ -178,6 +178,18 @@ pub enum ExecError {
         /// Points of its shard (0 on the others).
         expected: usize,
     },
+    /// The kernel recorded `found` samples per point for the pack at
+    /// `point`, where earlier points of the run have `expected`: a
+    /// [`TimeSeries`](crate::TimeSeries) holds the same number of samples
+    /// for every point.
+    SampleCount {
+        /// The first point of the first pack (in point order) whose count differs.
+        point: usize,
+        /// Samples it recorded.
+        found: usize,
+        /// Samples the points before it recorded.
+        expected: usize,
+    },
     /// A run over MPI ranks failed on `rank` (reported on every rank).
     RankFailed {
         /// The rank whose shard held the first failing point.
@@ -213,10 +225,38 @@ impl fmt::Display for ExecError {
             ExecError::GatherShard { rank: None, .. } => f.write_str(
                 "another rank does not hold its shard's results: every rank must hold its shard before a gather (see that rank's error)",
             ),
+            ExecError::SampleCount { point, found, expected } => write!(
+                f,
+                "the kernel recorded {found} samples per point at point {point} but {expected} before it: record the same number of samples at every point (pad with NaN where a point has fewer)"
+            ),
             ExecError::RankFailed { rank, point, message } => write!(
                 f,
                 "the kernel failed on rank {rank} at point {point}: {message}"
             ),
+        }
+    }
+}
+
+impl ExecError {
+    /// The same error with its point `offset` further on: a run over part
+    /// of a space (a window, a shard) reports points of the whole space.
+    #[must_use]
+    pub(crate) fn offset(self, offset: usize) -> Self {
+        match self {
+            ExecError::KernelPanicked { point, message } => ExecError::KernelPanicked {
+                point: point.saturating_add(offset),
+                message,
+            },
+            ExecError::SampleCount {
+                point,
+                found,
+                expected,
+            } => ExecError::SampleCount {
+                point: point.saturating_add(offset),
+                found,
+                expected,
+            },
+            other => other,
         }
     }
 }
@@ -229,6 +269,69 @@ impl std::error::Error for ExecError {
             ExecError::Layout(e) => e.source(),
             ExecError::Sink(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+/// Why the results of a run's packs cannot be put together
+/// ([`Output::push`](crate::Output::push), [`Output::finish`](crate::Output::finish)).
+///
+/// The executor reports it as an [`ExecError`] with the point counted from
+/// the start of the space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// A pack recorded `found` samples per point where the points before it
+    /// recorded `expected`.
+    SampleCount {
+        /// The pack's first point, counted from the start of the block (in
+        /// `push`) or of the run (in `finish`).
+        point: usize,
+        /// Samples it recorded.
+        found: usize,
+        /// Samples the points before it recorded.
+        expected: usize,
+    },
+}
+
+impl OutputError {
+    /// The same error at a point `offset` further on.
+    #[must_use]
+    pub(crate) fn offset(self, offset: usize) -> Self {
+        match self {
+            OutputError::SampleCount {
+                point,
+                found,
+                expected,
+            } => OutputError::SampleCount {
+                point: point.saturating_add(offset),
+                found,
+                expected,
+            },
+        }
+    }
+}
+
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ExecError::from(self.clone()).fmt(f)
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+impl From<OutputError> for ExecError {
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::SampleCount {
+                point,
+                found,
+                expected,
+            } => ExecError::SampleCount {
+                point,
+                found,
+                expected,
+            },
         }
     }
 }
@@ -617,6 +720,16 @@ pub enum IoError {
         /// This run's header line.
         expected: String,
     },
+    /// A 2-D `.npy` file to append to whose rows have another length than
+    /// the results given (a time series of another number of samples).
+    NpyRowLength {
+        /// The file.
+        path: PathBuf,
+        /// Values per row of the results given.
+        found: usize,
+        /// Values per row in the file.
+        expected: usize,
+    },
     /// A file to resume that holds more points than the run has.
     TooManyRows {
         /// The file.
@@ -672,6 +785,15 @@ impl fmt::Display for IoError {
             } => write!(
                 f,
                 "line {line}, column `{column}`: `{value}` is not a valid {expected}"
+            ),
+            IoError::NpyRowLength {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{}: its rows hold {expected} values each, the results to append {found}",
+                path.display()
             ),
             IoError::RowLength {
                 line,

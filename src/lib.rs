@@ -149,10 +149,14 @@ pub mod __private;
 pub mod example_generated;
 
 pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
-pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError, StrideError};
+pub use error::{
+    DesignError, ExecError, LayoutError, OutputError, RangeError, ShapeError, StrideError,
+};
 pub use io::FromRecords;
 pub use noise::Philox;
-pub use run::{CsvSink, Executor, Output, Progress, Sink};
+#[doc(hidden)]
+pub use run::SeriesBlock;
+pub use run::{CsvSink, Executor, NpySink, Output, Progress, Recorder, Sink, TimeSeries};
 pub use simd::{F32, F64, Float, FloatPack, Lockstep, Pack, Packable, Scalar, SimdInfo, simd_info};
 pub use space::{
     Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space,
@@ -232,7 +236,7 @@ pub mod prelude {
     pub use crate::io::FromRecords;
     pub use crate::{
         CollectOptions, DataSpace, Executor, F32, F64, Float, FloatPack, Lanes, Lockstep, Pack,
-        Packable, PackedSpace, Philox, Scalar, Space,
+        Packable, PackedSpace, Philox, Recorder, Scalar, Space, TimeSeries,
     };
     pub use wide::{
         f32x4, f32x8, f32x16, f64x2, f64x4, f64x8, i32x4, i32x8, i32x16, i64x2, i64x4, i64x8,

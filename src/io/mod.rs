@@ -52,7 +52,7 @@
 //! ```
 
 mod csv;
-mod npy;
+pub(crate) mod npy;
 mod npz;
 mod record;
 pub(crate) mod shard;
@@ -62,7 +62,7 @@ mod table;
 pub use self::csv::{read_csv, write_csv, write_csv_rows};
 pub use crate::error::IoError;
 pub use crate::simd::{Dtype, Value};
-pub use npy::{read_npy, write_npy};
+pub use npy::{read_npy, read_npy_2d, write_npy};
 pub use npz::{read_npz, write_npz};
 pub use record::{Cells, Fields, FromRecords, Record};
 pub use table::{Column, Table};

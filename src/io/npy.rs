@@ -92,6 +92,45 @@ fn header_text(dtype: Dtype, len: usize) -> String {
     header
 }
 
+/// Bytes before the data of a `.npy` file that grows
+/// ([`stream_header`]): room for any shape of up to two dimensions, so that
+/// the header is rewritten in place as rows are appended.
+pub(crate) const STREAM_DATA_OFFSET: u64 = 128;
+
+/// The preamble and header of a growing `.npy` file of `dtype` and `shape`
+/// (rows first), [`STREAM_DATA_OFFSET`] bytes long: numpy reads the file
+/// as that array whenever the header has just been written.
+pub(crate) fn stream_header(dtype: Dtype, shape: &[u64]) -> Vec<u8> {
+    let dims = match shape {
+        [n] => format!("{n},"),
+        _ => shape_text(shape),
+    };
+    let mut header = format!(
+        "{{'descr': '{}', 'fortran_order': False, 'shape': ({dims}), }}",
+        dtype.npy()
+    );
+    let room = STREAM_DATA_OFFSET as usize - MAGIC.len() - 4;
+    while header.len() + 1 < room {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut bytes = Vec::with_capacity(STREAM_DATA_OFFSET as usize);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&[1, 0]);
+    bytes.extend_from_slice(
+        &u16::try_from(header.len())
+            .unwrap_or(u16::MAX)
+            .to_le_bytes(),
+    );
+    bytes.extend_from_slice(header.as_bytes());
+    debug_assert_eq!(
+        bytes.len() as u64,
+        STREAM_DATA_OFFSET,
+        "a shape of two u64 fits"
+    );
+    bytes
+}
+
 /// The size in bytes of the `.npy` file of `len` values of `dtype` (`None`
 /// beyond `u64`).
 pub(crate) fn file_len(dtype: Dtype, len: usize) -> Option<u64> {
@@ -288,10 +327,12 @@ pub fn read_npy<T: Scalar>(path: &Path) -> Result<Vec<T>, IoError> {
     read(path)
 }
 
-/// What a header says: the element type string, and the shape.
+/// What a header says: the element type string, the shape, and whether
+/// the data is in Fortran (column-major) order.
 struct Header {
     descr: String,
     shape: Vec<u64>,
+    fortran_order: bool,
 }
 
 /// Reads the 1-D `.npy` file at `path` as values of `T`.
@@ -302,6 +343,113 @@ fn read<T: Scalar>(path: &Path) -> Result<Vec<T>, IoError> {
     read_from(BufReader::with_capacity(1 << 16, file), file_len, path)
 }
 
+/// Reads a 2-D `.npy` file of `T` (as [`NpySink`](crate::NpySink) writes a
+/// time series, or numpy's `np.save` of any 2-D array, either order and
+/// byte order): the values in row-major order, and the shape (rows, columns).
+///
+/// # Errors
+/// As [`read_npy`], with [`IoError::Npy`] if the array is not 2-D.
+///
+/// ```
+/// use dataspace::io::read_npy_2d;
+/// use dataspace::prelude::*;
+/// use dataspace::{NpySink, Recorder};
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// let space = PSpace::new(PColumns { x: vec![1.0, 2.0] })?;
+/// let dir = std::env::temp_dir().join(format!("dataspace-doc-read-npy-2d-{}", std::process::id()));
+/// let mut sink = NpySink::create(&dir, &["powers"])?;
+/// Executor::parallel().run_into(&space, |p: PLanes<'_, 4>| {
+///     let mut recorder = Recorder::new();
+///     recorder.record([p.x]);
+///     recorder.record([p.x * p.x]);
+///     recorder.record([p.x * p.x * p.x]);
+///     recorder
+/// }, &mut sink)?;
+/// let (powers, shape) = read_npy_2d::<f32>(&dir.join("powers.npy"))?;
+/// assert_eq!(shape, (2, 3));
+/// assert_eq!(powers, [1.0, 1.0, 1.0, 2.0, 4.0, 8.0]);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_npy_2d<T: Scalar>(path: &Path) -> Result<(Vec<T>, (usize, usize)), IoError> {
+    let read_error = |e| IoError::file("read", path, e);
+    let file = File::open(path).map_err(read_error)?;
+    let file_len = file.metadata().map_err(read_error)?.len();
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let header = read_header(&mut reader, file_len, path)?;
+    let big_endian = check_dtype::<T>(&header, path)?;
+    let malformed = |message: String| IoError::Npy {
+        path: path.to_path_buf(),
+        message,
+    };
+    let [rows, columns] = header.header.shape[..] else {
+        return Err(malformed(format!(
+            "holds an array of shape ({}), expected a 2-D array",
+            shape_text(&header.header.shape)
+        )));
+    };
+    let count = rows
+        .checked_mul(columns)
+        .ok_or_else(|| malformed(format!("its shape ({rows}, {columns}) overflows")))?;
+    let values = read_values::<T>(&mut reader, count, header.data_len, big_endian, path)?;
+    let (rows, columns) = (rows as usize, columns as usize); // their product fits in memory
+    if header.header.fortran_order {
+        let transposed = (0..rows * columns)
+            .filter_map(|k| values.get((k % columns) * rows + k / columns).copied())
+            .collect();
+        return Ok((transposed, (rows, columns)));
+    }
+    Ok((values, (rows, columns)))
+}
+
+/// A parsed preamble and header, and where the data starts.
+pub(crate) struct FileHeader {
+    header: Header,
+    /// Bytes before the data: magic, version, length, header text.
+    pub(crate) data_offset: u64,
+    /// Bytes after the header.
+    pub(crate) data_len: u64,
+}
+
+impl FileHeader {
+    /// The shape the header gives.
+    pub(crate) fn shape(&self) -> &[u64] {
+        &self.header.shape
+    }
+
+    /// The column type and byte order (big-endian) of the header's
+    /// `descr`, or `None` for a type that is no column scalar.
+    pub(crate) fn dtype(&self) -> Option<(Dtype, bool)> {
+        parse_descr(&self.header.descr).map(|(big, dtype)| (dtype, big))
+    }
+
+    /// The header's `descr` text.
+    pub(crate) fn descr(&self) -> &str {
+        &self.header.descr
+    }
+}
+
+/// The shape as numpy prints it inside its parentheses.
+fn shape_text(shape: &[u64]) -> String {
+    let dims: Vec<String> = shape.iter().map(u64::to_string).collect();
+    dims.join(", ")
+}
+
+/// The header's byte order, if its type is `T`.
+fn check_dtype<T: Scalar>(header: &FileHeader, path: &Path) -> Result<bool, IoError> {
+    match header.dtype() {
+        Some((dtype, big_endian)) if dtype == T::DTYPE => Ok(big_endian),
+        _ => Err(IoError::NpyDtype {
+            path: path.to_path_buf(),
+            found: header.header.descr.clone(),
+            expected: T::DTYPE,
+        }),
+    }
+}
+
 /// Reads a 1-D `.npy` array of `file_len` bytes from `reader` (a file, or
 /// an entry of an `.npz` archive) as values of `T`; `path` names it in
 /// errors.
@@ -310,18 +458,34 @@ pub(crate) fn read_from<T: Scalar>(
     file_len: u64,
     path: &Path,
 ) -> Result<Vec<T>, IoError> {
+    let header = read_header(&mut reader, file_len, path)?;
+    let big_endian = check_dtype::<T>(&header, path)?;
+    let [len] = header.header.shape[..] else {
+        return Err(IoError::Npy {
+            path: path.to_path_buf(),
+            message: format!(
+                "holds an array of shape ({}), expected a 1-D array",
+                shape_text(&header.header.shape)
+            ),
+        });
+    };
+    read_values(&mut reader, len, header.data_len, big_endian, path)
+}
+
+/// Reads the preamble and header of a `.npy` file of `file_len` bytes,
+/// checking only that they are well formed and fit in the file.
+pub(crate) fn read_header(
+    reader: &mut impl Read,
+    file_len: u64,
+    path: &Path,
+) -> Result<FileHeader, IoError> {
     let malformed = |message: String| IoError::Npy {
         path: path.to_path_buf(),
         message,
     };
 
     let mut preamble = [0u8; 8];
-    read_exact_or(
-        &mut reader,
-        &mut preamble,
-        path,
-        "shorter than a .npy preamble",
-    )?;
+    read_exact_or(reader, &mut preamble, path, "shorter than a .npy preamble")?;
     let (magic, version) = preamble.split_at(6);
     if magic != MAGIC {
         return Err(malformed(
@@ -331,12 +495,12 @@ pub(crate) fn read_from<T: Scalar>(
     let (header_len, preamble_len) = match version.first() {
         Some(1) => {
             let mut len = [0u8; 2];
-            read_exact_or(&mut reader, &mut len, path, "cut off in its header")?;
+            read_exact_or(reader, &mut len, path, "cut off in its header")?;
             (u64::from(u16::from_le_bytes(len)), 10u64)
         }
         Some(2 | 3) => {
             let mut len = [0u8; 4];
-            read_exact_or(&mut reader, &mut len, path, "cut off in its header")?;
+            read_exact_or(reader, &mut len, path, "cut off in its header")?;
             (u64::from(u32::from_le_bytes(len)), 12u64)
         }
         _ => {
@@ -354,29 +518,29 @@ pub(crate) fn read_from<T: Scalar>(
         .ok_or_else(|| malformed("cut off in its header".to_owned()))?;
     // header_len <= file_len here, so this allocation is bounded by the file.
     let mut text = vec![0u8; usize::try_from(header_len).unwrap_or(usize::MAX)];
-    read_exact_or(&mut reader, &mut text, path, "cut off in its header")?;
+    read_exact_or(reader, &mut text, path, "cut off in its header")?;
     let text =
         String::from_utf8(text).map_err(|_| malformed("its header is not text".to_owned()))?;
     let header = parse_header(&text).map_err(|e| malformed(format!("its header {e}")))?;
+    Ok(FileHeader {
+        header,
+        data_offset: preamble_len + header_len,
+        data_len,
+    })
+}
 
-    let (big_endian, found) = parse_descr(&header.descr).ok_or_else(|| IoError::NpyDtype {
+/// Reads `len` values of `T` (the whole of the `data_len` bytes left) from
+/// `reader`, decoded in a fixed buffer.
+fn read_values<T: Scalar>(
+    reader: &mut impl Read,
+    len: u64,
+    data_len: u64,
+    big_endian: bool,
+    path: &Path,
+) -> Result<Vec<T>, IoError> {
+    let malformed = |message: String| IoError::Npy {
         path: path.to_path_buf(),
-        found: header.descr.clone(),
-        expected: T::DTYPE,
-    })?;
-    if found != T::DTYPE {
-        return Err(IoError::NpyDtype {
-            path: path.to_path_buf(),
-            found: header.descr.clone(),
-            expected: T::DTYPE,
-        });
-    }
-    let [len] = header.shape[..] else {
-        let dims: Vec<String> = header.shape.iter().map(u64::to_string).collect();
-        return Err(malformed(format!(
-            "holds an array of shape ({}), expected a 1-D array",
-            dims.join(", ")
-        )));
+        message,
     };
     let size = core::mem::size_of::<T>() as u64;
     if len.checked_mul(size) != Some(data_len) {
@@ -396,7 +560,7 @@ pub(crate) fn read_from<T: Scalar>(
     while left > 0 {
         let n = left.min(chunk / size as usize);
         let bytes = buffer.get_mut(..n * size as usize).unwrap_or_default();
-        read_exact_or(&mut reader, bytes, path, "shorter than its header says")?;
+        read_exact_or(reader, bytes, path, "shorter than its header says")?;
         values.extend(
             bytes
                 .chunks_exact(size as usize)
@@ -476,10 +640,10 @@ fn parse_header(text: &str) -> Result<Header, String> {
     if !p.rest.is_empty() {
         return Err("has text after its dict".to_owned());
     }
-    let _ = order.ok_or("has no 'fortran_order'")?; // any order: the data is 1-D
     Ok(Header {
         descr: descr.ok_or("has no 'descr'")?,
         shape: shape.ok_or("has no 'shape'")?,
+        fortran_order: order.ok_or("has no 'fortran_order'")?,
     })
 }
 

@@ -4,8 +4,8 @@
 use super::output::Output;
 use super::progress::{Progress, Reporter};
 use super::sink::Sink;
-use super::window::{windows, write_empty};
-use crate::error::ExecError;
+use super::window::{Windows, write_empty};
+use crate::error::{ExecError, OutputError};
 use crate::io::Record;
 use crate::space::{Block, CollectOptions, Slice};
 use crate::space::{Lanes, PackedSpace, Space};
@@ -22,6 +22,11 @@ const BLOCKS_PER_THREAD: usize = 4;
 
 /// Packs per block in one window of a streaming run.
 const WINDOW_PACKS_PER_BLOCK: usize = 64;
+
+/// Most bytes of results in one window of a streaming run whose results
+/// are large per point (time series, [`Output::point_bytes`]): with the
+/// copy that joins the blocks, a window holds at most twice this.
+const WINDOW_BYTES: usize = 16 << 20;
 
 /// Most blocks in one window of a streaming run: a huge `n_pmap` must not
 /// make a window (held in memory whole) unbounded. 1024 x 64 packs of 64
@@ -86,6 +91,9 @@ enum BlockError {
     Panicked { point: usize, message: String },
     /// The progress callback panicked after the block.
     Progress { message: String },
+    /// A pack's results did not fit the block's; `point` counts from the
+    /// start of the run.
+    Output(OutputError),
     /// The block stopped early because an earlier block failed.
     Skipped,
 }
@@ -285,7 +293,7 @@ impl Executor {
         let blocks = self.each_block(layout.shape().0, |p| {
             layout.block(p).map_or(Ok(O::block(0)), run_block)
         });
-        Ok(O::finish(first_error(blocks)?, space.len()))
+        Ok(O::finish(first_error(blocks)?, space.len())?)
     }
 
     /// Runs `kernel` like [`run`](Executor::run) but hands the results to
@@ -337,18 +345,17 @@ impl Executor {
             .resume(&crate::io::Table::header(space), len)
             .map_err(ExecError::Sink)?;
         let reporter = Reporter::new(&self.progress, start, len);
-        for window in windows(start, len, self.window_points::<V>()) {
+        // The first window is one pack per block: its results tell how many
+        // bytes a point's results take, and so how many points later windows
+        // hold (a time series of 1000 samples takes 1000 times a scalar's room).
+        let mut windows = Windows::new(start, len, self.blocks_for(len, V)?.saturating_mul(V));
+        while let Some(window) = windows.next() {
             let offset = window.start;
             let slice = Slice::new(space, window);
             let out = self
                 .run_reporting::<V, Slice<'s, S>, _, O>(&slice, &kernel, &reporter)
-                .map_err(|error| match error {
-                    ExecError::KernelPanicked { point, message } => ExecError::KernelPanicked {
-                        point: point + offset,
-                        message,
-                    },
-                    other => other,
-                })?;
+                .map_err(|error| error.offset(offset))?;
+            windows.resize(self.window_points_for::<V, O>(&out));
             sink.write(&slice, &out).map_err(ExecError::Sink)?;
         }
         if len == 0 {
@@ -405,9 +412,26 @@ impl Executor {
     /// Points per window of a streaming run: `n_pmap x 64` packs, `n_pmap`
     /// counted up to [`WINDOW_BLOCKS_MAX`].
     pub(crate) fn window_points<const V: usize>(&self) -> usize {
-        self.blocks()
-            .clamp(1, WINDOW_BLOCKS_MAX)
-            .saturating_mul(WINDOW_PACKS_PER_BLOCK * V)
+        self.window_packs::<V>()
+            .saturating_mul(WINDOW_PACKS_PER_BLOCK)
+    }
+
+    /// One pack per block of a window.
+    fn window_packs<const V: usize>(&self) -> usize {
+        self.blocks().clamp(1, WINDOW_BLOCKS_MAX).saturating_mul(V)
+    }
+
+    /// [`window_points`](Executor::window_points), or fewer for results
+    /// that take many bytes per point (as `out`'s do), so that a window
+    /// holds at most [`WINDOW_BYTES`] of them; at least one pack per block.
+    fn window_points_for<const V: usize, O: Output<V>>(&self, out: &O::Result) -> usize {
+        let packs = self.window_packs::<V>();
+        match O::point_bytes(out) {
+            Some(bytes) if bytes > 0 => self
+                .window_points::<V>()
+                .min((WINDOW_BYTES / bytes / packs * packs).max(packs)),
+            _ => self.window_points::<V>(),
+        }
     }
 
     /// `run(b)` for every block `b < n`, in this executor's pool (or in a
@@ -447,11 +471,16 @@ where
                 return None;
             }
             current = points.start + m * V;
-            kernel(lanes).push(&mut out, valid);
+            if let Err(error) = kernel(lanes).push(&mut out, valid) {
+                return Some(Err(error.offset(points.start)));
+            }
         }
-        Some(out)
+        Some(Ok(out))
     }));
-    let out = settle(result, index, current, first_failed)?;
+    let out = settle(result, index, current, first_failed)?.map_err(|error| {
+        first_failed.fetch_min(index, Ordering::Relaxed);
+        BlockError::Output(error)
+    })?;
     // Only finished blocks count: a failed run never reports 100 %.
     report(reporter, points.len(), index, first_failed)?;
     Ok(out)
@@ -539,6 +568,7 @@ fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecErro
             Err(BlockError::Progress { message }) => {
                 return Err(ExecError::ProgressPanicked { message });
             }
+            Err(BlockError::Output(error)) => return Err(error.into()),
             #[allow(clippy::unreachable)] // blocks skip only after a failure, met first
             Err(BlockError::Skipped) => {
                 unreachable!("a block is skipped only after an earlier block panicked")

@@ -6,12 +6,16 @@
 mod executor;
 #[cfg(feature = "mpi")]
 pub mod mpi;
+mod npy_sink;
 mod output;
 mod progress;
+mod series;
 mod sink;
 mod window;
 
 pub use executor::Executor;
+pub use npy_sink::NpySink;
 pub use output::Output;
 pub use progress::Progress;
+pub use series::{Recorder, SeriesBlock, TimeSeries};
 pub use sink::{CsvSink, Sink};

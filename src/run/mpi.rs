@@ -11,7 +11,7 @@ use super::executor::Executor;
 use super::output::Output;
 use super::progress::Reporter;
 use super::sink::Sink;
-use super::window::{windows, write_empty};
+use super::window::{Windows, write_empty};
 use crate::error::ExecError;
 use crate::io::{Record, Table};
 use crate::space::PackedSpace;
@@ -286,7 +286,7 @@ impl MpiExecutor {
             crate::run::Progress::Off
         };
         let reporter = Reporter::new(&progress, start as usize, len);
-        for window in windows(start as usize, len, window) {
+        for window in Windows::new(start as usize, len, window) {
             let points = window.len();
             let results = self.run_range::<V, S, _, O, T>(space, window.clone(), &kernel)?;
             let mut written = Ok(());

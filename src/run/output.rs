@@ -4,13 +4,16 @@
 // Indices here are lane numbers below V and element numbers below K: they cannot be out of range.
 #![allow(clippy::indexing_slicing)]
 
+use crate::error::OutputError;
 use crate::simd::Pack;
 
 /// A kernel's result for one pack of `V` points, and how results of many
 /// packs become the run's result.
 ///
 /// Implemented for every [`Pack`] (results as `Vec<T>` of N values), arrays
-/// of packs `[P; K]` (results as `Vec<[T; K]>`), and the generated lanes type
+/// of packs `[P; K]` (results as `Vec<[T; K]>`), a [`Recorder`](crate::Recorder)
+/// of samples (results as a [`TimeSeries`](crate::TimeSeries) of N points by
+/// T samples), and the generated lanes type
 /// `XLanes<'a, V>` of a `#[derive(DataSpace)]` struct without fixed fields
 /// (results as an `XSpace` of N points: outputs columnar like inputs).
 ///
@@ -42,9 +45,24 @@ pub trait Output<const V: usize>: Sized {
     /// An empty block with room for `points` results.
     fn block(points: usize) -> Self::Block;
     /// Appends the first `valid` lanes of `self` to `block`.
-    fn push(self, block: &mut Self::Block, valid: usize);
+    ///
+    /// # Errors
+    /// The pack's results do not fit the block's (a time series of another
+    /// length); nothing is appended.
+    fn push(self, block: &mut Self::Block, valid: usize) -> Result<(), OutputError>;
     /// Joins the blocks, in order, into the result of `len` points.
-    fn finish(blocks: Vec<Self::Block>, len: usize) -> Self::Result;
+    ///
+    /// # Errors
+    /// The blocks' results do not fit together (time series of other lengths).
+    fn finish(blocks: Vec<Self::Block>, len: usize) -> Result<Self::Result, OutputError>;
+    /// Bytes of results per point of `result`, when that is more than a few
+    /// scalars (a time series): a streaming run cuts its windows so that one
+    /// holds a bounded number of bytes. `None` (the default): windows are
+    /// counted in points only.
+    fn point_bytes(result: &Self::Result) -> Option<usize> {
+        let _ = result;
+        None
+    }
 }
 
 /// Appends the first `valid` values of each pack's lanes: shared by packs.
@@ -68,11 +86,12 @@ impl<P: Pack<V>, const V: usize> Output<V> for P {
         Vec::with_capacity(points)
     }
     #[inline]
-    fn push(self, block: &mut Self::Block, valid: usize) {
+    fn push(self, block: &mut Self::Block, valid: usize) -> Result<(), OutputError> {
         push_lanes(block, self.to_array(), valid);
+        Ok(())
     }
-    fn finish(blocks: Vec<Self::Block>, len: usize) -> Self::Result {
-        concat(blocks, len)
+    fn finish(blocks: Vec<Self::Block>, len: usize) -> Result<Self::Result, OutputError> {
+        Ok(concat(blocks, len))
     }
 }
 
@@ -83,11 +102,12 @@ impl<P: Pack<V>, const V: usize, const K: usize> Output<V> for [P; K] {
         Vec::with_capacity(points)
     }
     #[inline]
-    fn push(self, block: &mut Self::Block, valid: usize) {
+    fn push(self, block: &mut Self::Block, valid: usize) -> Result<(), OutputError> {
         let lanes = self.map(Pack::<V>::to_array);
         block.extend((0..valid.min(V)).map(|lane| core::array::from_fn(|k| lanes[k][lane])));
+        Ok(())
     }
-    fn finish(blocks: Vec<Self::Block>, len: usize) -> Self::Result {
-        concat(blocks, len)
+    fn finish(blocks: Vec<Self::Block>, len: usize) -> Result<Self::Result, OutputError> {
+        Ok(concat(blocks, len))
     }
 }

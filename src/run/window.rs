@@ -10,17 +10,41 @@ use crate::error::ExecError;
 use crate::space::{Slice, Space};
 use core::ops::Range;
 
-/// The windows of `size` points from `start` to `len`, in order.
-pub(crate) fn windows(start: usize, len: usize, size: usize) -> impl Iterator<Item = Range<usize>> {
-    let size = size.max(1);
-    let mut next = start;
-    core::iter::from_fn(move || {
-        (next < len).then(|| {
-            let window = next..next.saturating_add(size).min(len);
-            next = window.end;
+/// The windows of a run from point `start` to `len`, in order: `size`
+/// points each (at least 1), which [`resize`](Windows::resize) changes for
+/// the windows after.
+#[derive(Debug, Clone)]
+pub(crate) struct Windows {
+    next: usize,
+    len: usize,
+    size: usize,
+}
+
+impl Windows {
+    pub(crate) fn new(start: usize, len: usize, size: usize) -> Self {
+        Windows {
+            next: start,
+            len,
+            size: size.max(1),
+        }
+    }
+
+    /// Later windows hold `size` points (at least 1).
+    pub(crate) fn resize(&mut self, size: usize) {
+        self.size = size.max(1);
+    }
+}
+
+impl Iterator for Windows {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        (self.next < self.len).then(|| {
+            let window = self.next..self.next.saturating_add(self.size).min(self.len);
+            self.next = window.end;
             window
         })
-    })
+    }
 }
 
 /// Writes the header of an empty run (a run without windows) to `sink`, so
@@ -33,13 +57,17 @@ where
     W: Sink<O::Result> + ?Sized,
 {
     let empty = Slice::new(space, 0..0);
-    sink.write(&empty, &O::finish(Vec::new(), 0))
+    sink.write(&empty, &O::finish(Vec::new(), 0)?)
         .map_err(ExecError::Sink)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::windows;
+    use super::Windows;
+
+    fn windows(start: usize, len: usize, size: usize) -> Windows {
+        Windows::new(start, len, size)
+    }
 
     #[test]
     fn windows_cover_the_rest_of_the_run_in_order() {
@@ -50,5 +78,16 @@ mod tests {
         let last: Vec<_> = windows(usize::MAX - 1, usize::MAX, usize::MAX).collect();
         assert_eq!(last.len(), 1);
         assert_eq!(last[0], usize::MAX - 1..usize::MAX);
+    }
+
+    #[test]
+    fn resized_windows_take_the_new_size_from_the_next_window_on() {
+        let mut windows = windows(0, 20, 2);
+        assert_eq!(windows.next(), Some(0..2));
+        windows.resize(8);
+        assert_eq!(windows.collect::<Vec<_>>(), [2..10, 10..18, 18..20]);
+        let mut windows = super::Windows::new(0, 3, 5);
+        windows.resize(0);
+        assert_eq!(windows.collect::<Vec<_>>(), [0..1, 1..2, 2..3]);
     }
 }

@@ -84,6 +84,11 @@ pub trait Scalar:
     /// The value from its bytes (exactly its size), in the given byte order.
     #[doc(hidden)]
     fn from_bytes(bytes: &[u8], big_endian: bool) -> Option<Self>;
+
+    /// Appends the values' little-endian bytes to `out` (a copy, on
+    /// little-endian machines): how `.npy` data is written in bulk.
+    #[doc(hidden)]
+    fn extend_le(values: &[Self], out: &mut Vec<u8>);
 }
 
 /// A SIMD pack of `V` lanes of one scalar: one column over `V` consecutive points.
@@ -325,6 +330,13 @@ macro_rules! scalar_table {
                 fn from_bytes(bytes: &[u8], big_endian: bool) -> Option<Self> {
                     let raw: [u8; size_of::<$t>()] = bytes.try_into().ok()?;
                     Some(if big_endian { $t::from_be_bytes(raw) } else { $t::from_le_bytes(raw) })
+                }
+                #[inline]
+                fn extend_le(values: &[Self], out: &mut Vec<u8>) {
+                    out.reserve(values.len() * size_of::<$t>());
+                    for x in values {
+                        out.extend_from_slice(&x.to_le_bytes());
+                    }
                 }
             }
 

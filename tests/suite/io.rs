@@ -191,7 +191,7 @@ fn npy_columns_read_back_bit_for_bit() {
 /// A python with numpy (`DATASPACE_PYTHON`, else `python3`), or `None`
 /// after saying that the test skipped; under `CI=true` (set by .ci/run) a
 /// check that cannot run fails instead.
-fn numpy_python() -> Option<String> {
+pub(crate) fn numpy_python() -> Option<String> {
     let python = std::env::var("DATASPACE_PYTHON").unwrap_or_else(|_| "python3".into());
     let has_numpy = std::process::Command::new(&python)
         .args(["-c", "import numpy"])
@@ -210,7 +210,7 @@ fn numpy_python() -> Option<String> {
 
 /// Runs `script` under `python` with `args`, and its standard output once it
 /// has succeeded.
-fn run_python(python: &str, script: &str, args: &[&std::path::Path]) -> String {
+pub(crate) fn run_python(python: &str, script: &str, args: &[&std::path::Path]) -> String {
     let out = std::process::Command::new(python)
         .arg("-c")
         .arg(script)

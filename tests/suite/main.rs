@@ -23,6 +23,7 @@ mod mpr;
 mod noise;
 mod progress;
 mod round_trip;
+mod series;
 mod shard;
 mod space;
 mod stream;

@@ -95,18 +95,19 @@ fn output_impl(model: &Model) -> TokenStream {
             }
 
             #[inline]
-            fn push(self, block: &mut #columns, valid: usize) {
+            fn push(self, block: &mut #columns, valid: usize) -> #private::Result<(), ::dataspace::OutputError> {
                 let valid = if valid < #v { valid } else { #v };
                 #(#push)*
+                #private::Ok(())
             }
 
-            fn finish(blocks: #private::Vec<#columns>, len: usize) -> #space {
+            fn finish(blocks: #private::Vec<#columns>, len: usize) -> #private::Result<#space, ::dataspace::OutputError> {
                 let points = #private::padded_len(len);
                 let mut all = #columns { #(#init,)* };
                 for block in blocks {
                     #(#append)*
                 }
-                #space::new(all).expect("every output column holds one value per point")
+                #private::Ok(#space::new(all).expect("every output column holds one value per point"))
             }
         }
     }
