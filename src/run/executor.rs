@@ -5,10 +5,11 @@ use super::output::Output;
 use super::progress::{Progress, Reporter};
 use super::sink::Sink;
 use super::window::{Windows, write_empty};
-use crate::error::{ExecError, OutputError};
+use crate::error::{ExecError, IoError, OutputError};
 use crate::io::Record;
 use crate::space::{Block, CollectOptions, Slice};
 use crate::space::{Lanes, PackedSpace, Space};
+use core::ops::Range;
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -336,6 +337,7 @@ impl Executor {
         S: PackedSpace<V, Lanes<'s> = L> + Sync,
         S::Point: Record,
         O: Output<V>,
+        O::Result: Send,
         W: Sink<O::Result>,
     {
         crate::simd::warn_if_below_cpu();
@@ -345,18 +347,48 @@ impl Executor {
             .resume(&crate::io::Table::header(space), len)
             .map_err(ExecError::Sink)?;
         let reporter = Reporter::new(&self.progress, start, len);
-        // The first window is one pack per block: its results tell how many
-        // bytes a point's results take, and so how many points later windows
-        // hold (a time series of 1000 samples takes 1000 times a scalar's room).
-        let mut windows = Windows::new(start, len, self.blocks_for(len, V)?.saturating_mul(V));
-        while let Some(window) = windows.next() {
-            let offset = window.start;
-            let slice = Slice::new(space, window);
-            let out = self
-                .run_reporting::<V, Slice<'s, S>, _, O>(&slice, &kernel, &reporter)
-                .map_err(|error| error.offset(offset))?;
-            windows.resize(self.window_points_for::<V, O>(&out));
-            sink.write(&slice, &out).map_err(ExecError::Sink)?;
+        let write = |sink: &mut W, window: Range<usize>, out: &O::Result| {
+            sink.write(&Slice::new(space, window), out)
+                .map_err(ExecError::Sink)
+        };
+        let produce = |emit: &mut dyn FnMut(Range<usize>, O::Result) -> Result<(), ExecError>| {
+            self.produce_windows::<V, S, _, O>(space, start, &kernel, &reporter, emit)
+        };
+        match self.pool {
+            // All on the calling thread: compute a window, write it.
+            Pool::Sequential => produce(&mut |window, out| write(sink, window, &out))?,
+            // The next window is computed (on a thread of its own, which
+            // hands blocks to the pool) while this thread writes the last
+            // one: a run is as fast as the slower of the two, not their sum.
+            // At most two windows are held: the rendezvous channel makes the
+            // producer wait with the next until the last is written.
+            _ => std::thread::scope(|scope| {
+                let (send, receive) = std::sync::mpsc::sync_channel::<(Range<usize>, O::Result)>(0);
+                let producer = scope.spawn(move || {
+                    produce(&mut |window, out| {
+                        // The receiver is gone only after a failed write,
+                        // whose error is the one returned.
+                        send.send((window, out)).map_err(|_| {
+                            let source = std::io::Error::other("the sink stopped taking windows");
+                            ExecError::Sink(IoError::Stream {
+                                role: "writer",
+                                source,
+                            })
+                        })
+                    })
+                });
+                let mut written = Ok(());
+                for (window, out) in receive {
+                    written = write(sink, window, &out);
+                    if written.is_err() {
+                        break;
+                    }
+                }
+                let produced = producer
+                    .join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+                written.and(produced)
+            })?,
         }
         if len == 0 {
             write_empty::<S, O, V, W>(space, sink)?;
@@ -407,6 +439,38 @@ impl Executor {
         let blocks = self.each_block(n_blocks, run_range);
         reporter.finish();
         Ok(first_error(blocks)?.into_iter().flatten().collect())
+    }
+
+    /// Runs the windows of a streaming run from point `start`, in order,
+    /// handing each window's points and results to `emit`, and stops at the
+    /// first error (of the run or of `emit`). The first window is one pack
+    /// per block: its results tell how many bytes a point's results take,
+    /// and so how many points later windows hold (a time series of 1000
+    /// samples takes 1000 times a scalar's room).
+    fn produce_windows<'s, const V: usize, S, K, O>(
+        &self,
+        space: &'s S,
+        start: usize,
+        kernel: &K,
+        reporter: &Reporter,
+        emit: &mut dyn FnMut(Range<usize>, O::Result) -> Result<(), ExecError>,
+    ) -> Result<(), ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V>,
+    {
+        let len = space.len();
+        let mut windows = Windows::new(start, len, self.window_packs::<V>());
+        while let Some(window) = windows.next() {
+            let slice = Slice::new(space, window.clone());
+            let out = self
+                .run_reporting::<V, Slice<'s, S>, _, O>(&slice, kernel, reporter)
+                .map_err(|error| error.offset(window.start))?;
+            windows.resize(self.window_points_for::<V, O>(&out));
+            emit(window, out)?;
+        }
+        Ok(())
     }
 
     /// Points per window of a streaming run: `n_pmap x 64` packs, `n_pmap`

@@ -342,11 +342,9 @@ impl NpySink {
         }
         for (array, values) in outputs.iter().zip(&results.arrays) {
             let mut file = Appender::open(array)?;
-            for chunk in values.chunks((WRITE_BUFFER / size_of::<T>()).max(1)) {
-                T::extend_le(chunk, &mut file.buffer);
-                file.flush(false)?;
-            }
-            file.flush(true)?;
+            file.file
+                .write_all(&T::le_bytes(values))
+                .map_err(|e| IoError::file("write", &array.path, e))?;
         }
         // Every file holds the new rows: now their headers say so.
         let rows = self.rows + results.points as u64;

@@ -238,15 +238,18 @@ impl<P: Pack<V>, const V: usize, const R: usize> Output<V> for Recorder<P, R> {
                 }
             }
         }
+        // Sample-major in, point-major out: each sample's lanes go to `valid`
+        // rows at once (V write streams, each sequential).
         let valid = valid.min(V);
-        let lanes: Vec<[[P::Scalar; V]; R]> = self
-            .samples
-            .into_iter()
-            .map(|sample| sample.map(Pack::<V>::to_array))
-            .collect();
         for (r, variable) in block.values.iter_mut().enumerate() {
-            for lane in 0..valid {
-                variable.extend(lanes.iter().map(|sample| sample[r][lane]));
+            let base = variable.len();
+            variable.resize(base + valid * samples, P::Scalar::default());
+            let rows = &mut variable[base..];
+            for (s, sample) in self.samples.iter().enumerate() {
+                let lanes = sample[r].to_array();
+                for (lane, &value) in lanes.iter().take(valid).enumerate() {
+                    rows[lane * samples + s] = value;
+                }
             }
         }
         block.points += valid;

@@ -85,10 +85,11 @@ pub trait Scalar:
     #[doc(hidden)]
     fn from_bytes(bytes: &[u8], big_endian: bool) -> Option<Self>;
 
-    /// Appends the values' little-endian bytes to `out` (a copy, on
-    /// little-endian machines): how `.npy` data is written in bulk.
+    /// The values' little-endian bytes: the values themselves, seen as
+    /// bytes, on little-endian machines (a copy elsewhere). How `.npy` data
+    /// is written in bulk.
     #[doc(hidden)]
-    fn extend_le(values: &[Self], out: &mut Vec<u8>);
+    fn le_bytes(values: &[Self]) -> std::borrow::Cow<'_, [u8]>;
 }
 
 /// A SIMD pack of `V` lanes of one scalar: one column over `V` consecutive points.
@@ -331,11 +332,11 @@ macro_rules! scalar_table {
                     let raw: [u8; size_of::<$t>()] = bytes.try_into().ok()?;
                     Some(if big_endian { $t::from_be_bytes(raw) } else { $t::from_le_bytes(raw) })
                 }
-                #[inline]
-                fn extend_le(values: &[Self], out: &mut Vec<u8>) {
-                    out.reserve(values.len() * size_of::<$t>());
-                    for x in values {
-                        out.extend_from_slice(&x.to_le_bytes());
+                fn le_bytes(values: &[Self]) -> std::borrow::Cow<'_, [u8]> {
+                    if cfg!(target_endian = "little") {
+                        std::borrow::Cow::Borrowed(bytemuck::cast_slice(values))
+                    } else {
+                        std::borrow::Cow::Owned(values.iter().flat_map(|x| x.to_le_bytes()).collect())
                     }
                 }
             }
