@@ -314,7 +314,16 @@ impl OutputError {
 
 impl fmt::Display for OutputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        ExecError::from(self.clone()).fmt(f)
+        match self {
+            OutputError::SampleCount {
+                point,
+                found,
+                expected,
+            } => write!(
+                f,
+                "point {point} has {found} samples per variable, the points before it {expected}: a time series holds as many samples for every point"
+            ),
+        }
     }
 }
 

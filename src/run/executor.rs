@@ -299,11 +299,19 @@ impl Executor {
 
     /// Runs `kernel` like [`run`](Executor::run) but hands the results to
     /// `sink` window by window, in point order, beside each point's
-    /// parameters: memory stays bounded by a window (`n_pmap x 64` packs,
-    /// `n_pmap` counted up to 1024) whatever the size of the space or
-    /// design. The sink is checked first ([`Sink::resume`]) and the run
-    /// starts after the points it already holds, so an interrupted run
-    /// resumes where it stopped. An empty space still gets its header.
+    /// parameters: memory stays bounded by two windows whatever the size of
+    /// the space or design. A window is `n_pmap x 64` packs (`n_pmap`
+    /// counted up to 1024), or fewer when a point's results are large (a
+    /// [`TimeSeries`](crate::TimeSeries)): at most 16 MiB of results, at
+    /// least one pack per block. The first window is one pack per block,
+    /// to learn that size. The sink is checked first ([`Sink::resume`]) and
+    /// the run starts after the points it already holds, so an interrupted
+    /// run resumes where it stopped. An empty space still gets its header.
+    ///
+    /// The next window is computed while the calling thread writes the last
+    /// (except on a [`sequential`](Executor::sequential) executor, or when
+    /// called from inside a rayon pool), so a run that writes much takes the
+    /// longer of computing and writing, not their sum.
     ///
     /// ```
     /// use dataspace::prelude::*;
@@ -354,9 +362,12 @@ impl Executor {
         let produce = |emit: &mut dyn FnMut(Range<usize>, O::Result) -> Result<(), ExecError>| {
             self.produce_windows::<V, S, _, O>(space, start, &kernel, &reporter, emit)
         };
+        // A caller inside a rayon pool keeps its windows in that pool.
+        let in_pool = matches!(self.pool, Pool::Current) && rayon::current_thread_index().is_some();
         match self.pool {
             // All on the calling thread: compute a window, write it.
             Pool::Sequential => produce(&mut |window, out| write(sink, window, &out))?,
+            _ if in_pool => produce(&mut |window, out| write(sink, window, &out))?,
             // The next window is computed (on a thread of its own, which
             // hands blocks to the pool) while this thread writes the last
             // one: a run is as fast as the slower of the two, not their sum.

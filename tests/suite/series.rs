@@ -589,3 +589,45 @@ fn numpy_loads_the_series() {
     assert_eq!(super::io::run_python(&python, script, &[&dir]), expected);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_kernel_that_records_nothing_gives_points_without_samples() {
+    let space = space(50);
+    let nothing = |_: DecayLanes<'_, 8>| Recorder::<F32<8>>::new();
+    let series = Executor::parallel().run(&space, nothing).unwrap();
+    assert_eq!(series.shape(), (50, 0));
+    assert_eq!(series.point(49), Some([&[][..]]));
+    let dir = scratch("nothing");
+    let executor = Executor::parallel();
+    executor
+        .run_into(&space, nothing, &mut NpySink::create(&dir, &["x"]).unwrap())
+        .unwrap();
+    assert_eq!(
+        read_npy_2d::<f32>(&dir.join("x.npy")).unwrap(),
+        (vec![], (50, 0))
+    );
+    // Resumed: every row is there already (a row of no bytes is complete).
+    let mut sink = NpySink::open(&dir, &["x"]).unwrap();
+    assert_eq!(
+        Sink::<TimeSeries<f32>>::resume(&mut sink, &space.header(), 50).unwrap(),
+        50
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn time_series_from_variables_checks_their_lengths() {
+    let error =
+        TimeSeries::<f32, 2>::from_variables(2, 3, [vec![0.0; 6], vec![0.0; 5]]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "point 1 has 2 samples per variable, the points before it 3: a time series holds as many samples for every point"
+    );
+    assert!(TimeSeries::<f32>::from_variables(usize::MAX, 2, [vec![]]).is_err());
+    assert_eq!(
+        TimeSeries::<f32>::from_variables(0, 7, [vec![]])
+            .unwrap()
+            .shape(),
+        (0, 7)
+    );
+}
