@@ -8,6 +8,9 @@
 //! last child runs to the end and the file must then equal the uninterrupted
 //! one byte for byte. `DATASPACE_KILL_RESUME_SEED=<u64>` replays a schedule.
 //!
+//! [`a_killed_series_run_resumes_to_the_same_files`] does the same for time
+//! series streamed to `.npy` files by `NpySink`.
+//!
 //! The same file checks that resuming a multi-GB file takes constant memory
 //! ([`resuming_a_multi_gb_file_takes_bounded_memory`], ignored: it writes
 //! 3 GiB).
@@ -437,4 +440,142 @@ fn resuming_a_multi_gb_file_takes_bounded_memory() {
         growth <= BOUND_KB,
         "resuming a {full_size}-byte file grew the peak resident size by {growth} kB (bound {BOUND_KB} kB)"
     );
+}
+
+/// Carries `<points per axis>:<folder>` to [`series_child`].
+const SERIES_ENV: &str = "DATASPACE_KILL_RESUME_SERIES";
+
+/// Samples per point of the streamed series.
+const SERIES_SAMPLES: usize = 300;
+
+/// A recorded variable that differs at every point and sample.
+fn series_kernel<const W: usize>(l: CubeLanes<W>) -> dataspace::Recorder<F32<W>, 2>
+where
+    f32: Float<W>,
+{
+    let mut recorder = dataspace::Recorder::with_capacity(SERIES_SAMPLES);
+    let (mut x, step) = (l.a, F32::<W>::splat(0.001));
+    for _ in 0..SERIES_SAMPLES {
+        // Steps between samples, so the run computes as much as it writes.
+        for _ in 0..16 {
+            x = x.mul_add(l.b, step * l.c).sin();
+        }
+        recorder.record([x, x * x]);
+    }
+    recorder
+}
+
+/// Streams time series of the design to the folder named in [`SERIES_ENV`],
+/// resuming it.
+#[test]
+#[ignore = "run by kill_resume::a_killed_series_run_resumes_to_the_same_files, as a child process"]
+fn series_child() {
+    let Some(spec) = std::env::var_os(SERIES_ENV) else {
+        return;
+    };
+    let spec = spec.into_string().unwrap();
+    let (n, dir) = spec.split_once(':').unwrap();
+    let mut sink = dataspace::NpySink::open(dir, &["x", "x2"]).unwrap();
+    Executor::parallel()
+        .run_into::<V, _, _, _, _>(&design(n.parse().unwrap()), series_kernel::<V>, &mut sink)
+        .unwrap();
+}
+
+/// The rows a growing `.npy` file's header counts (its shape's first number).
+fn header_rows(bytes: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(&bytes[10..bytes.len().min(128)]).into_owned();
+    let shape = text.split("'shape': (").nth(1).unwrap();
+    shape
+        .split([',', ')'])
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// A run streaming time series (40^3 points x 300 samples x 2 variables,
+/// 154 MB of results, about 2 s) is killed four times and resumed (the
+/// children got 14k, 28k, 28k, 28k points done in one run here, killed
+/// mid-run each time): after each kill,
+/// every file's header counts only rows that are the uninterrupted run's,
+/// and the finished folder equals the uninterrupted run's byte for byte.
+#[test]
+fn a_killed_series_run_resumes_to_the_same_files() {
+    let n = 40;
+    let design = design(n);
+    let reference_dir = temp_path("series-reference").with_extension("d");
+    let _ = std::fs::remove_dir_all(&reference_dir);
+    let started = Instant::now();
+    let mut sink = dataspace::NpySink::create(&reference_dir, &["x", "x2"]).unwrap();
+    Executor::parallel()
+        .run_into::<V, _, _, _, _>(&design, series_kernel::<V>, &mut sink)
+        .unwrap();
+    let reference_time = started.elapsed();
+    let names = ["a.npy", "b.npy", "c.npy", "x.npy", "x2.npy"];
+    let read_all = |dir: &std::path::Path| -> Vec<Vec<u8>> {
+        names
+            .iter()
+            .map(|name| std::fs::read(dir.join(name)).unwrap_or_default())
+            .collect()
+    };
+    let reference = read_all(&reference_dir);
+    std::fs::remove_dir_all(&reference_dir).unwrap();
+
+    let dir = temp_path("series").with_extension("d");
+    let _ = std::fs::remove_dir_all(&dir);
+    let spec = format!("{n}:{}", dir.display());
+    let mut rng = Rng(0x5E21_E5);
+    let mut kills = Vec::new();
+    let budget = reference_time.as_millis() as u64;
+    for _ in 0..4 {
+        // A child starts (about 10 ms) and resumes before it computes.
+        let after_ms = 10 + rng.below((budget / 2).max(20));
+        let mut child = spawn_self("kill_resume::series_child", SERIES_ENV, &spec);
+        std::thread::sleep(Duration::from_millis(after_ms));
+        child.kill().unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success() || output.status.signal() == Some(9),
+            "the child failed before it was killed: {}",
+            describe(&output)
+        );
+        for (name, (found, expected)) in names.iter().zip(read_all(&dir).iter().zip(&reference)) {
+            if found.len() < 128 {
+                continue; // not created yet, or cut in its header
+            }
+            let rows = header_rows(found);
+            let row = if name.starts_with('x') {
+                SERIES_SAMPLES * 4
+            } else {
+                4
+            };
+            let end = 128 + rows * row;
+            assert!(
+                found.len() >= end && found[128..end] == expected[128..end],
+                "{name} after a kill at {after_ms} ms: its header counts {rows} rows that are not the uninterrupted run's ({} bytes, first difference at {:?}; kills {kills:?})",
+                found.len(),
+                found
+                    .iter()
+                    .zip(expected)
+                    .skip(128)
+                    .position(|(f, e)| f != e)
+                    .map(|p| p + 128)
+            );
+        }
+        kills.push((after_ms, output.status.success()));
+    }
+    assert!(
+        kills.iter().any(|&(_, finished)| !finished),
+        "every child finished before its kill: nothing was resumed (kills {kills:?})"
+    );
+    let mut sink = dataspace::NpySink::open(&dir, &["x", "x2"]).unwrap();
+    Executor::parallel()
+        .run_into::<V, _, _, _, _>(&design, series_kernel::<V>, &mut sink)
+        .unwrap();
+    assert!(
+        read_all(&dir) == reference,
+        "the resumed folder differs from the uninterrupted run's (kills {kills:?})"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
