@@ -525,7 +525,7 @@ fn a_killed_series_run_resumes_to_the_same_files() {
     let dir = temp_path("series").with_extension("d");
     let _ = std::fs::remove_dir_all(&dir);
     let spec = format!("{n}:{}", dir.display());
-    let mut rng = Rng(0x5E21_E5);
+    let mut rng = Rng(0x005E_21E5);
     let mut kills = Vec::new();
     let budget = reference_time.as_millis() as u64;
     for _ in 0..4 {
