@@ -6,9 +6,15 @@
 //!
 //! The ZIP structures used (all little-endian): a local header, then the
 //! entry's bytes, per entry; then a central directory of one record per
-//! entry and the end-of-central-directory record. Only the classic (32-bit)
-//! format: archives up to 4 GiB and 65,535 entries. ZIP64, compression and
-//! encryption are reported as errors, never guessed at.
+//! entry and the end-of-central-directory record. Past the classic
+//! format's 32-bit sizes and offsets and 16-bit entry count, ZIP64 (as
+//! Python's `zipfile` writes it, so numpy reads it): an entry whose size or
+//! offset does not fit carries its 64-bit values in an extra field of
+//! type 1 (local header: both sizes; directory: both sizes and the offset),
+//! and an archive whose entry count or directory does not fit ends with a
+//! ZIP64 end record and its locator before the classic end record, whose
+//! fields then hold their maximum. Compression and encryption are reported
+//! as errors, never guessed at.
 
 use super::npy::{self, read_from};
 use super::table::Table;
@@ -21,12 +27,24 @@ use std::path::{Path, PathBuf};
 const LOCAL_HEADER: u32 = 0x0403_4b50;
 const CENTRAL_HEADER: u32 = 0x0201_4b50;
 const END_OF_DIRECTORY: u32 = 0x0605_4b50;
-/// Sizes of the fixed parts of the three records.
+const ZIP64_END: u32 = 0x0606_4b50;
+const ZIP64_LOCATOR: u32 = 0x0706_4b50;
+/// The extra field that holds an entry's 64-bit sizes and offset.
+const ZIP64_EXTRA: u16 = 1;
+/// Sizes of the fixed parts of the records.
 const LOCAL_LEN: u64 = 30;
 const CENTRAL_LEN: u64 = 46;
 const END_LEN: u64 = 22;
-/// ZIP 2.0, the version that stored entries need.
+const ZIP64_END_LEN: u64 = 56;
+const ZIP64_LOCATOR_LEN: u64 = 20;
+/// ZIP 2.0, the version that stored entries need; 4.5 for ZIP64.
 const VERSION: u16 = 20;
+const VERSION_ZIP64: u16 = 45;
+/// A 32-bit field that says "see the ZIP64 value" (and the largest value
+/// a classic field holds is one less).
+const MAX32: u64 = 0xFFFF_FFFF;
+/// The 16-bit entry count's "see the ZIP64 end record".
+const MAX16: u64 = 0xFFFF;
 /// 1980-01-01 00:00 in MS-DOS date and time: every entry gets it, so that
 /// the same columns always make the same bytes.
 const DOS_TIME: u16 = 0;
@@ -47,11 +65,12 @@ const DOS_DATE: u16 = (1 << 5) | 1;
 /// [`write_npy`](crate::io::write_npy) does. The same columns always give
 /// the same bytes (entry times are fixed).
 ///
+/// Archives of 4 GiB and more, or of 65,535 columns and more, are ZIP64
+/// archives, as numpy's own `np.savez` (Python's `zipfile`) writes them.
+///
 /// # Errors
-/// As [`write_npy`](crate::io::write_npy); [`IoError::Npy`] if the archive
-/// would reach 4 GiB or 65,535 columns (the classic ZIP limits; write a
-/// folder of `.npy` files with `write_npy` instead); [`IoError::File`] if
-/// the folder of `path` does not exist (it is not created).
+/// As [`write_npy`](crate::io::write_npy); [`IoError::File`] if the folder
+/// of `path` does not exist (it is not created).
 ///
 /// ```
 /// use dataspace::prelude::*;
@@ -74,25 +93,16 @@ pub fn write_npz(path: &Path, tables: &[&dyn Table]) -> Result<(), IoError> {
     let (rows, names, dtypes) = npy::checked_columns(tables, path)?;
     let too_large = |what: String| IoError::Npy {
         path: path.to_path_buf(),
-        message: format!(
-            "{what}: beyond what a classic ZIP archive holds (ZIP64 is not written); write a folder of .npy files with write_npy"
-        ),
+        message: format!("{what}: more than a ZIP archive holds (2^64 bytes)"),
     };
-    // 65,535 entries is ZIP64's marker in the classic end record.
-    if names.len() >= usize::from(u16::MAX) {
-        return Err(too_large(format!("{} columns", names.len())));
-    }
-    let mut archive_len = END_LEN;
+    let mut archive_len = END_LEN + ZIP64_END_LEN + ZIP64_LOCATOR_LEN;
     for (name, &dtype) in names.iter().zip(&dtypes) {
         let entry = npy::file_len(dtype, rows).and_then(|len| {
-            len.checked_add(LOCAL_LEN + CENTRAL_LEN + 2 * entry_name(name).len() as u64)
+            len.checked_add(LOCAL_LEN + CENTRAL_LEN + 2 * (entry_name(name).len() as u64 + 24))
         });
         archive_len = entry
             .and_then(|entry| archive_len.checked_add(entry))
-            .ok_or_else(|| too_large(format!("{rows} rows")))?;
-    }
-    if archive_len > u64::from(u32::MAX) {
-        return Err(too_large(format!("{archive_len} bytes")));
+            .ok_or_else(|| too_large(format!("{rows} rows of {} columns", names.len())))?;
     }
     if path.is_dir() {
         return Err(IoError::Npy {
@@ -145,6 +155,18 @@ fn entry_name(column: &str) -> String {
 
 /// Writes the archive `temp` from the `.npy` files of `names` in `columns`.
 fn assemble(temp: &Path, columns: &Path, names: &[String]) -> Result<(), IoError> {
+    assemble_above(temp, columns, names, MAX32)
+}
+
+/// [`assemble`], writing ZIP64 records for sizes, offsets and counts of
+/// `limit` and more (`MAX32` for the format's own limits; less in tests,
+/// to check the ZIP64 records on small archives).
+fn assemble_above(
+    temp: &Path,
+    columns: &Path,
+    names: &[String],
+    limit: u64,
+) -> Result<(), IoError> {
     let file = File::create(temp).map_err(|e| IoError::file("create", temp, e))?;
     let mut out = BufWriter::new(file);
     let write = |out: &mut BufWriter<File>, bytes: &[u8]| {
@@ -158,18 +180,26 @@ fn assemble(temp: &Path, columns: &Path, names: &[String]) -> Result<(), IoError
         let source = columns.join(entry_name(name));
         let (crc, size) = checksum(&source)?;
         let entry = entry_name(name);
-        let mut header = Vec::with_capacity(LOCAL_LEN as usize + entry.len());
-        header.extend_from_slice(&LOCAL_HEADER.to_le_bytes());
-        for field in [VERSION, 0, 0, DOS_TIME, DOS_DATE] {
-            header.extend_from_slice(&field.to_le_bytes());
+        let large = size >= limit;
+        let mut header = Vec::with_capacity(LOCAL_LEN as usize + entry.len() + 20);
+        put32(&mut header, LOCAL_HEADER);
+        let version = if large { VERSION_ZIP64 } else { VERSION };
+        for field in [version, 0, 0, DOS_TIME, DOS_DATE] {
+            put16(&mut header, field);
         }
-        for field in [crc, narrow(size), narrow(size)] {
-            header.extend_from_slice(&field.to_le_bytes());
+        put32(&mut header, crc);
+        for _ in 0..2 {
+            put32(&mut header, if large { MAX32 as u32 } else { narrow(size) });
         }
-        for field in [entry.len() as u16, 0] {
-            header.extend_from_slice(&field.to_le_bytes());
-        }
+        put16(&mut header, entry.len() as u16);
+        put16(&mut header, if large { 20 } else { 0 });
         header.extend_from_slice(entry.as_bytes());
+        if large {
+            put16(&mut header, ZIP64_EXTRA);
+            put16(&mut header, 16);
+            put64(&mut header, size);
+            put64(&mut header, size);
+        }
         write(&mut out, &header)?;
         let mut data = File::open(&source).map_err(|e| IoError::file("read", &source, e))?;
         let copied =
@@ -185,34 +215,69 @@ fn assemble(temp: &Path, columns: &Path, names: &[String]) -> Result<(), IoError
     }
     let directory_start = offset;
     for (entry, crc, size, local) in &entries {
-        let mut record = Vec::with_capacity(CENTRAL_LEN as usize + entry.len());
-        record.extend_from_slice(&CENTRAL_HEADER.to_le_bytes());
-        for field in [VERSION, VERSION, 0, 0, DOS_TIME, DOS_DATE] {
-            record.extend_from_slice(&field.to_le_bytes());
+        let large = *size >= limit || *local >= limit;
+        let mut record = Vec::with_capacity(CENTRAL_LEN as usize + entry.len() + 28);
+        put32(&mut record, CENTRAL_HEADER);
+        let version = if large { VERSION_ZIP64 } else { VERSION };
+        for field in [version, version, 0, 0, DOS_TIME, DOS_DATE] {
+            put16(&mut record, field);
         }
-        for field in [*crc, narrow(*size), narrow(*size)] {
-            record.extend_from_slice(&field.to_le_bytes());
+        put32(&mut record, *crc);
+        for _ in 0..2 {
+            put32(
+                &mut record,
+                if large { MAX32 as u32 } else { narrow(*size) },
+            );
         }
-        for field in [entry.len() as u16, 0, 0, 0, 0] {
-            record.extend_from_slice(&field.to_le_bytes());
+        put16(&mut record, entry.len() as u16);
+        put16(&mut record, if large { 28 } else { 0 });
+        for field in [0, 0, 0] {
+            put16(&mut record, field);
         }
-        for field in [0u32, narrow(*local)] {
-            record.extend_from_slice(&field.to_le_bytes());
-        }
+        put32(&mut record, 0);
+        put32(
+            &mut record,
+            if large { MAX32 as u32 } else { narrow(*local) },
+        );
         record.extend_from_slice(entry.as_bytes());
+        if large {
+            put16(&mut record, ZIP64_EXTRA);
+            put16(&mut record, 24);
+            for field in [*size, *size, *local] {
+                put64(&mut record, field);
+            }
+        }
         write(&mut out, &record)?;
         offset += record.len() as u64;
     }
-    let count = entries.len() as u16;
-    let mut end = Vec::with_capacity(END_LEN as usize);
-    end.extend_from_slice(&END_OF_DIRECTORY.to_le_bytes());
-    for field in [0, 0, count, count] {
-        end.extend_from_slice(&field.to_le_bytes());
+    let (count, directory_len) = (entries.len() as u64, offset - directory_start);
+    let zip64 = count >= limit.min(MAX16) || directory_len >= limit || directory_start >= limit;
+    let mut end = Vec::with_capacity((END_LEN + ZIP64_END_LEN + ZIP64_LOCATOR_LEN) as usize);
+    if zip64 {
+        put32(&mut end, ZIP64_END);
+        put64(&mut end, ZIP64_END_LEN - 12); // the record's size after this field
+        for field in [VERSION_ZIP64, VERSION_ZIP64] {
+            put16(&mut end, field);
+        }
+        put32(&mut end, 0);
+        put32(&mut end, 0);
+        for field in [count, count, directory_len, directory_start] {
+            put64(&mut end, field);
+        }
+        put32(&mut end, ZIP64_LOCATOR);
+        put32(&mut end, 0);
+        put64(&mut end, offset); // where the ZIP64 end record starts
+        put32(&mut end, 1);
     }
-    for field in [narrow(offset - directory_start), narrow(directory_start)] {
-        end.extend_from_slice(&field.to_le_bytes());
+    put32(&mut end, END_OF_DIRECTORY);
+    put32(&mut end, 0);
+    let count16 = if zip64 { MAX16 as u16 } else { count as u16 };
+    put16(&mut end, count16);
+    put16(&mut end, count16);
+    for field in [directory_len, directory_start] {
+        put32(&mut end, if zip64 { MAX32 as u32 } else { narrow(field) });
     }
-    end.extend_from_slice(&0u16.to_le_bytes());
+    put16(&mut end, 0);
     write(&mut out, &end)?;
     out.into_inner()
         .map_err(|e| IoError::file("write", temp, e.into_error()))?
@@ -220,8 +285,20 @@ fn assemble(temp: &Path, columns: &Path, names: &[String]) -> Result<(), IoError
         .map_err(|e| IoError::file("write", temp, e))
 }
 
-/// A size or offset within the archive as the 32 bits ZIP stores: the
-/// archive's size was checked to fit before anything was written.
+fn put16(out: &mut Vec<u8>, x: u16) {
+    out.extend_from_slice(&x.to_le_bytes());
+}
+
+fn put32(out: &mut Vec<u8>, x: u32) {
+    out.extend_from_slice(&x.to_le_bytes());
+}
+
+fn put64(out: &mut Vec<u8>, x: u64) {
+    out.extend_from_slice(&x.to_le_bytes());
+}
+
+/// A size or offset within the archive as the 32 bits ZIP stores: called
+/// only for values below the ZIP64 limit.
 fn narrow(x: u64) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
@@ -264,8 +341,8 @@ impl<R: Read> Read for CrcReader<R> {
 /// # Errors
 /// [`IoError::File`] if the file cannot be read; [`IoError::Npy`] if it is
 /// not a ZIP archive, is cut off, has no array `column` (the message lists
-/// those it has), holds it compressed (`np.savez_compressed`), encrypted or
-/// in ZIP64 form, or its bytes do not match their CRC-32; otherwise as
+/// those it has), holds it compressed (`np.savez_compressed`) or
+/// encrypted, or its bytes do not match their CRC-32; otherwise as
 /// [`read_npy`](crate::io::read_npy) for the array itself.
 ///
 /// ```
@@ -307,19 +384,49 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
             "is cut off in its end-of-directory record".to_owned(),
         ));
     };
-    if entries == u16::MAX || directory_len == u32::MAX || directory_start == u32::MAX {
-        return Err(malformed(
-            "is a ZIP64 archive, which this reader does not read".to_owned(),
-        ));
+    let (mut entries, mut directory_len, mut directory_start) = (
+        u64::from(entries),
+        u64::from(directory_len),
+        u64::from(directory_start),
+    );
+    if entries == MAX16 || directory_len == MAX32 || directory_start == MAX32 {
+        // A ZIP64 archive: the locator just before the end record says
+        // where the ZIP64 end record is, which holds the real values.
+        let end_at = file_len - tail_len + end as u64;
+        let locator = read_at(
+            &mut file,
+            end_at.checked_sub(ZIP64_LOCATOR_LEN),
+            ZIP64_LOCATOR_LEN,
+        )
+        .ok_or_else(|| malformed("is a ZIP64 archive without its locator".to_owned()))?;
+        let (Some(ZIP64_LOCATOR), Some(record_at)) = (le32(&locator, 0), le64(&locator, 8)) else {
+            return Err(malformed(
+                "is a ZIP64 archive without its locator".to_owned(),
+            ));
+        };
+        let record = read_at(&mut file, Some(record_at), ZIP64_END_LEN)
+            .ok_or_else(|| malformed("has its ZIP64 end record past its end".to_owned()))?;
+        let (Some(ZIP64_END), Some(count), Some(len), Some(start)) = (
+            le32(&record, 0),
+            le64(&record, 32),
+            le64(&record, 40),
+            le64(&record, 48),
+        ) else {
+            return Err(malformed("has a damaged ZIP64 end record".to_owned()));
+        };
+        (entries, directory_len, directory_start) = (count, len, start);
     }
-    let directory_end = u64::from(directory_start) + u64::from(directory_len);
+    let directory_end = directory_start
+        .checked_add(directory_len)
+        .unwrap_or(u64::MAX);
     if directory_end > file_len {
         return Err(malformed(format!(
             "says its directory ends at byte {directory_end}, past its end ({file_len} bytes)"
         )));
     }
-    let mut directory = vec![0u8; directory_len as usize];
-    file.seek(SeekFrom::Start(u64::from(directory_start)))
+    // At most the file's size, checked just above.
+    let mut directory = vec![0u8; usize::try_from(directory_len).unwrap_or(usize::MAX)];
+    file.seek(SeekFrom::Start(directory_start))
         .map_err(read_error)?;
     file.read_exact(&mut directory).map_err(read_error)?;
 
@@ -349,7 +456,11 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
             .get(name_start..name_start + usize::from(name_len))
             .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
             .ok_or_else(|| malformed("has a damaged directory".to_owned()))?;
-        at = name_start + usize::from(name_len) + usize::from(extra_len) + usize::from(comment_len);
+        let extra_start = name_start + usize::from(name_len);
+        let extra = directory
+            .get(extra_start..extra_start + usize::from(extra_len))
+            .ok_or_else(|| malformed("has a damaged directory".to_owned()))?;
+        at = extra_start + usize::from(extra_len) + usize::from(comment_len);
         if name != wanted {
             names.push(name.strip_suffix(".npy").unwrap_or(&name).to_owned());
             continue;
@@ -362,15 +473,25 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
                 "holds `{column}` compressed (method {method}, as np.savez_compressed writes): only stored entries (np.savez) are read"
             )));
         }
-        if stored != size || size == u32::MAX || local == u32::MAX {
+        // Fields at their maximum are in the ZIP64 extra field, in this order.
+        let mut wide = [size, stored, local].map(u64::from);
+        let mut values = zip64_values(extra);
+        for field in &mut wide {
+            if *field == MAX32 {
+                *field = values.next().ok_or_else(|| {
+                    malformed(format!("holds `{column}` with a damaged ZIP64 field"))
+                })?;
+            }
+        }
+        let [size, stored, local] = wide;
+        if stored != size {
             return Err(malformed(format!(
-                "holds `{column}` in a form this reader does not read (ZIP64, or sizes that disagree)"
+                "holds `{column}` with sizes that disagree ({stored} stored, {size} in all)"
             )));
         }
         // The local header repeats the name and may carry its own extra field.
         let mut local_header = [0u8; LOCAL_LEN as usize];
-        file.seek(SeekFrom::Start(u64::from(local)))
-            .map_err(read_error)?;
+        file.seek(SeekFrom::Start(local)).map_err(read_error)?;
         file.read_exact(&mut local_header)
             .map_err(|_| malformed(format!("is cut off before `{column}`")))?;
         let (Some(LOCAL_HEADER), Some(local_name), Some(local_extra)) = (
@@ -380,17 +501,14 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
         ) else {
             return Err(malformed(format!("has a damaged header for `{column}`")));
         };
-        let data = u64::from(local) + LOCAL_LEN + u64::from(local_name) + u64::from(local_extra);
-        if data + u64::from(size) > file_len {
+        let data = local + LOCAL_LEN + u64::from(local_name) + u64::from(local_extra);
+        if data.checked_add(size).is_none_or(|end| end > file_len) {
             return Err(malformed(format!("is cut off inside `{column}`")));
         }
         file.seek(SeekFrom::Start(data)).map_err(read_error)?;
         let entry_path = path.join(&wanted);
-        let mut reader = CrcReader::new(BufReader::with_capacity(
-            1 << 16,
-            (&mut file).take(u64::from(size)),
-        ));
-        let values = read_from::<T>(&mut reader, u64::from(size), &entry_path)?;
+        let mut reader = CrcReader::new(BufReader::with_capacity(1 << 16, (&mut file).take(size)));
+        let values = read_from::<T>(&mut reader, size, &entry_path)?;
         // read_from consumed exactly `size` bytes; the checksum covers them all.
         if reader.hasher.finalize() != crc {
             return Err(malformed(format!(
@@ -406,6 +524,39 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
     )))
 }
 
+/// The 64-bit values of the ZIP64 extra field among an entry's extra
+/// fields, in order (none if it has none).
+fn zip64_values(extra: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let mut at = 0;
+    let mut field = None;
+    while let (Some(id), Some(len)) = (le16(extra, at), le16(extra, at + 2)) {
+        let body = extra.get(at + 4..at + 4 + usize::from(len));
+        if id == ZIP64_EXTRA {
+            field = body;
+            break;
+        }
+        at += 4 + usize::from(len);
+    }
+    field
+        .unwrap_or_default()
+        .chunks_exact(8)
+        .filter_map(|eight| Some(u64::from_le_bytes(eight.try_into().ok()?)))
+}
+
+/// `len` bytes of `file` at `at`, if they are all there.
+fn read_at(file: &mut File, at: Option<u64>, len: u64) -> Option<Vec<u8>> {
+    let mut bytes = vec![0u8; usize::try_from(len).ok()?];
+    file.seek(SeekFrom::Start(at?)).ok()?;
+    file.read_exact(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// The little-endian `u64` at `at`, if the bytes are there.
+fn le64(bytes: &[u8], at: usize) -> Option<u64> {
+    let eight = bytes.get(at..at.checked_add(8)?)?;
+    Some(u64::from_le_bytes(eight.try_into().ok()?))
+}
+
 /// The little-endian `u16` at `at`, if the bytes are there.
 fn le16(bytes: &[u8], at: usize) -> Option<u16> {
     let pair = bytes.get(at..at.checked_add(2)?)?;
@@ -416,4 +567,50 @@ fn le16(bytes: &[u8], at: usize) -> Option<u16> {
 fn le32(bytes: &[u8], at: usize) -> Option<u32> {
     let quad = bytes.get(at..at.checked_add(4)?)?;
     Some(u32::from_le_bytes(quad.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX32, assemble_above, read_npz};
+    use crate::io::{Column, Table, write_npy};
+
+    /// ZIP64 records written below the format's limits read back as the
+    /// classic ones do: every entry's, or only those past a size or offset.
+    #[test]
+    fn zip64_records_read_back_at_any_limit() {
+        let dir = std::env::temp_dir().join(format!("dataspace-npz-zip64-{}", std::process::id()));
+        let small: Vec<f32> = (0..3).map(|i| i as f32 * 0.5).collect();
+        let large: Vec<f64> = (0..100).map(|i| f64::from(i).sqrt()).collect();
+        let ids: Vec<i64> = (0..40).map(|i| i64::MIN + i).collect();
+        let columns = dir.join("columns");
+        let (a, b, c) = (
+            Column::new("a", &small),
+            Column::new("b", &large[..3]),
+            Column::new("c", &ids[..3]),
+        );
+        let tables: [&dyn Table; 3] = [&a, &b, &c];
+        write_npy(&columns, &tables).unwrap();
+        let names = ["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        // 0: everything ZIP64; 200: the entries past byte 200 and the
+        // directory; MAX32: classic.
+        for limit in [0, 200, MAX32] {
+            let archive = dir.join(format!("z{limit}.npz"));
+            assemble_above(&archive, &columns, &names, limit).unwrap();
+            assert_eq!(read_npz::<f32>(&archive, "a").unwrap(), small);
+            assert_eq!(read_npz::<f64>(&archive, "b").unwrap(), large[..3]);
+            assert_eq!(read_npz::<i64>(&archive, "c").unwrap(), ids[..3]);
+            let bytes = std::fs::read(&archive).unwrap();
+            let has_locator = bytes.windows(4).any(|w| w == 0x0706_4b50u32.to_le_bytes());
+            assert_eq!(has_locator, limit < MAX32, "limit {limit}");
+            // Every prefix of a ZIP64 archive is an error, never a panic.
+            if limit == 0 {
+                for cut in 0..bytes.len() {
+                    let broken = dir.join("broken.npz");
+                    std::fs::write(&broken, &bytes[..cut]).unwrap();
+                    assert!(read_npz::<f32>(&broken, "a").is_err(), "cut at {cut}");
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
