@@ -416,9 +416,7 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
         };
         (entries, directory_len, directory_start) = (count, len, start);
     }
-    let directory_end = directory_start
-        .checked_add(directory_len)
-        .unwrap_or(u64::MAX);
+    let directory_end = directory_start.saturating_add(directory_len);
     if directory_end > file_len {
         return Err(malformed(format!(
             "says its directory ends at byte {directory_end}, past its end ({file_len} bytes)"
