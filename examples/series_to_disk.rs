@@ -12,8 +12,9 @@
 //! and without waiting for the disk (`fsync`), and the process's peak
 //! resident memory (`VmHWM`, Linux).
 
+use dataspace::io::{IoError, Table};
 use dataspace::prelude::*;
-use dataspace::{NpySink, Recorder};
+use dataspace::{NpySink, Recorder, Sink};
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -42,6 +43,19 @@ where
         recorder.record([x]);
     }
     recorder
+}
+
+/// A sink that keeps nothing: what the run costs without a disk.
+struct Discard(usize);
+
+impl Sink<TimeSeries<f32>> for Discard {
+    fn resume(&mut self, _: &[String], _: usize) -> Result<usize, IoError> {
+        Ok(0)
+    }
+    fn write(&mut self, _: &dyn Table, outputs: &TimeSeries<f32>) -> Result<(), IoError> {
+        self.0 += outputs.points();
+        Ok(())
+    }
 }
 
 /// The process's peak resident memory in MiB (Linux), or `None`.
@@ -97,13 +111,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dir.display()
     );
 
+    let kernel = |p: OscillatorLanes<'_, 16>| oscillate(p, samples);
+    let (start, cpu) = (Instant::now(), cpu_seconds());
+    let mut discard = Discard(0);
+    Executor::parallel().run_into(&space, kernel, &mut discard)?;
+    assert_eq!(discard.0, points);
+    println!(
+        "run_into, results discarded: {:.2} s, {:.2} s CPU",
+        start.elapsed().as_secs_f64(),
+        cpu_seconds() - cpu
+    );
+
     let (start, cpu) = (Instant::now(), cpu_seconds());
     let mut sink = NpySink::create(&dir, &["x"])?;
-    Executor::parallel().run_into(
-        &space,
-        |p: OscillatorLanes<'_, 16>| oscillate(p, samples),
-        &mut sink,
-    )?;
+    Executor::parallel().run_into(&space, kernel, &mut sink)?;
     let written = start.elapsed().as_secs_f64();
     sync_all(&dir)?;
     let synced = start.elapsed().as_secs_f64();

@@ -342,9 +342,14 @@ impl NpySink {
         }
         for (array, values) in outputs.iter().zip(&results.arrays) {
             let mut file = Appender::open(array)?;
-            file.file
-                .write_all(&T::le_bytes(values))
-                .map_err(|e| IoError::file("write", &array.path, e))?;
+            // In writes of WRITE_BUFFER: one write of a whole window (16 MiB)
+            // took 3x the CPU time in the kernel here (series_to_disk,
+            // 250,000 x 1000 points: 3.6 s against 1.1 s).
+            for part in T::le_bytes(values).chunks(WRITE_BUFFER) {
+                file.file
+                    .write_all(part)
+                    .map_err(|e| IoError::file("write", &array.path, e))?;
+            }
         }
         // Every file holds the new rows: now their headers say so.
         let rows = self.rows + results.points as u64;
