@@ -18,6 +18,10 @@ fn input_doc(field: &Field) -> String {
     match field.kind {
         FieldKind::Fixed => format!("`{}`: one value shared by every point.", field.name),
         FieldKind::Free(_) => format!("`{}`: one value per point.", field.name),
+        FieldKind::Flatten(_) => format!(
+            "`{}`: the flattened struct's own input, its columns named `{}.<field>`.",
+            field.name, field.name
+        ),
     }
 }
 
@@ -30,6 +34,10 @@ fn columns_struct(model: &Model) -> TokenStream {
             FieldKind::Fixed => quote!(#[doc = #doc] pub #ident: #ty),
             FieldKind::Free(_) => {
                 quote!(#[doc = #doc] pub #ident: ::dataspace::__private::Vec<#ty>)
+            }
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(#[doc = #doc] pub #ident: #flat::Columns)
             }
         }
     });
@@ -55,6 +63,10 @@ fn arrays_struct(model: &Model) -> TokenStream {
         match field.kind {
             FieldKind::Fixed => quote!(#[doc = #doc] pub #ident: #ty),
             FieldKind::Free(_) => quote!(#[doc = #doc] pub #ident: [#ty; #n]),
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(#[doc = #doc] pub #ident: #flat::Arrays<#n>)
+            }
         }
     });
     let doc = format!(
@@ -88,6 +100,11 @@ fn columns_ref_struct(model: &Model) -> TokenStream {
                     None => format!("`{name}` over all points."),
                 };
                 quote!(#[doc = #doc] pub #ident: #slice)
+            }
+            FieldKind::Flatten(_) => {
+                let doc = format!("`{name}`: the flattened struct's columns, borrowed.");
+                let flat = super::flat(field);
+                quote!(#[doc = #doc] pub #ident: #flat::ColumnsRef<'a>)
             }
         }
     });

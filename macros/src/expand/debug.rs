@@ -111,7 +111,7 @@ fn entry(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
 fn value(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
     let ident = field.ident;
     match (&field.kind, holds) {
-        (FieldKind::Free(_), _) => quote!(&#from.#ident),
+        (FieldKind::Free(_) | FieldKind::Flatten(_), _) => quote!(&#from.#ident),
         (FieldKind::Fixed, Owned) => {
             quote!(&(&::dataspace::__private::DebugField(&#from.#ident)).dataspace_debug())
         }
@@ -191,6 +191,8 @@ fn space_debug(model: &Model) -> TokenStream {
             quote!(.field(#field_name, &::core::format_args!(#shape, #len)))
         }
         FieldKind::Fixed => entry(field, quote!(#local), Borrowed),
+        // The inner space's own summary: its length and column shapes.
+        FieldKind::Flatten(_) => entry(field, quote!(self), Borrowed),
     });
     let imports = debug_imports(model);
     quote! {
