@@ -32,9 +32,9 @@ use crate::space::Space;
             fields to the outer struct, or drop `#[space(flatten)]` and mark the field \
             `#[space(fixed)]`"
 )]
-pub trait Flatten: Record + Clone + Sized {
+pub trait Flatten: Record + Sized {
     /// `XColumns`.
-    type Columns: Clone + core::fmt::Debug;
+    type Columns: Clone + core::fmt::Debug + Send;
     /// `XArrays<N>`.
     type Arrays<const N: usize>: Clone + core::fmt::Debug;
     /// `XColumnsRef<'a>`.

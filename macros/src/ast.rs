@@ -196,10 +196,9 @@ impl FieldAttrs {
                 if other {
                     errors.at(
                         &meta.path,
-                        "`fixed` and `flatten` exclude each other: a flattened struct's fields \
-                         vary per point. Keep `#[space(flatten)]` and mark the inner struct's \
-                         shared fields `#[space(fixed)]` on the outer struct instead, or keep \
-                         `#[space(fixed)]` alone to share the whole value",
+                        "`fixed` and `flatten` exclude each other: `#[space(fixed)]` shares one value of \
+                         the whole struct across all points, `#[space(flatten)]` makes each of its \
+                         fields a column of its own; keep the one you mean",
                     );
                 }
                 if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {

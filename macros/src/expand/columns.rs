@@ -47,9 +47,10 @@ fn columns_struct(model: &Model) -> TokenStream {
          Checked by [`{space}::new`]."
     );
     let clone = clone_impl(model, quote!(#columns), quote!());
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #vis struct #columns { #(#fields,)* }
+        #vis struct #columns #bounds { #(#fields,)* }
 
         #clone
     }
@@ -74,9 +75,10 @@ fn arrays_struct(model: &Model) -> TokenStream {
          compiler. Built into a space by [`{space}::from_arrays`]."
     );
     let clone = clone_impl(model, quote!(#arrays<#n>), quote!(<const #n: usize>));
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #vis struct #arrays<const #n: usize> { #(#fields,)* }
+        #vis struct #arrays<const #n: usize> #bounds { #(#fields,)* }
 
         #clone
     }
@@ -112,9 +114,22 @@ fn columns_ref_struct(model: &Model) -> TokenStream {
         "The columns of a [`{space}`], borrowed: each free field as a slice of N values, \
          each fixed field by reference. Made by [`{space}::columns`]."
     );
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Copy)]
-        #vis struct #columns_ref<'a> { #(#fields,)* }
+        #vis struct #columns_ref<'a> #bounds { #(#fields,)* }
+
+        // Written out rather than derived, so that they carry the bounds
+        // spanned at the flattened fields (see `flat_bounds`).
+        #[automatically_derived]
+        impl<'a> ::core::clone::Clone for #columns_ref<'a> #bounds {
+            #[inline]
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        #[automatically_derived]
+        impl<'a> ::core::marker::Copy for #columns_ref<'a> #bounds {}
     }
 }

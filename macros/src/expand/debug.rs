@@ -16,22 +16,28 @@ pub fn expand(model: &Model) -> TokenStream {
     let lt = quote!('a,);
     let bounds = lane_bounds(model, v);
     let all = || model.fields.iter();
-    let mut tokens = debug_impl(model, quote!(#columns), quote!(), fields(all(), Owned));
+    let flat_where = super::flat_where(model);
+    let mut tokens = debug_impl(
+        model,
+        quote!(#columns #flat_where),
+        quote!(),
+        fields(all(), Owned),
+    );
     tokens.extend(debug_impl(
         model,
-        quote!(#arrays<#n>),
+        quote!(#arrays<#n> #flat_where),
         quote!(<const #n: usize>),
         fields(all(), Owned),
     ));
     tokens.extend(debug_impl(
         model,
-        quote!(#columns_ref<'a>),
+        quote!(#columns_ref<'a> #flat_where),
         quote!(<'a>),
         fields(all(), Borrowed),
     ));
     tokens.extend(debug_impl(
         model,
-        quote!(#axes),
+        quote!(#axes #flat_where),
         quote!(),
         fields(all(), Owned),
     ));
@@ -64,9 +70,10 @@ fn space_display(model: &Model) -> TokenStream {
     let local = names::hidden("columns");
     let fixed = fixed_entries(model, quote!(#local), Borrowed);
     let imports = debug_imports(model);
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::core::fmt::Display for #space {
+        impl ::core::fmt::Display for #space #bounds {
             /// The summary of the space: its number of points, each column
             /// with its type, its smallest and largest value and its count
             /// of NaN, each fixed field with its value.
@@ -195,9 +202,10 @@ fn space_debug(model: &Model) -> TokenStream {
         FieldKind::Flatten(_) => entry(field, quote!(self), Borrowed),
     });
     let imports = debug_imports(model);
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::core::fmt::Debug for #space {
+        impl ::core::fmt::Debug for #space #bounds {
             fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #imports
                 let #local = self.columns();

@@ -41,9 +41,10 @@ fn axes_struct(model: &Model) -> TokenStream {
          [`{point}`], a value per fixed field."
     );
     let clone = clone_impl(model, quote!(#axes), quote!());
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #vis struct #axes { #(#fields,)* }
+        #vis struct #axes #bounds { #(#fields,)* }
 
         #clone
     }
@@ -169,9 +170,10 @@ fn axes_impl(model: &Model) -> TokenStream {
     let column_values = column_fields(model, &ctx);
     let imports = super::debug::debug_imports(model);
     let describe = describe_calls(model, &ctx);
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::dataspace::Axes for #axes {
+        impl ::dataspace::Axes for #axes #bounds {
             type Point = #point;
             type Space = #space;
             const FIELDS: &'static [&'static str] = #fields_const;

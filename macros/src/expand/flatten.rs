@@ -47,9 +47,10 @@ fn flatten_impl(model: &Model) -> TokenStream {
     let describe = design::describe_calls(model, &Ctx::nested("axes"));
     let points = design::point_fields(model, &Ctx::nested("axes"));
     let column_values = design::column_fields(model, &Ctx::nested("axes"));
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl #private::Flatten for #point {
+        impl #private::Flatten for #point #bounds {
             type Columns = #columns;
             type Arrays<const #n: usize> = #arrays<#n>;
             type ColumnsRef<'a> = #columns_ref<'a>;

@@ -34,6 +34,7 @@ fn fixed_struct(model: &Model) -> TokenStream {
 fn record_impl(model: &Model) -> TokenStream {
     let (point, private, out) = (&model.names.point, private(), names::hidden("out"));
     let io = quote!(::dataspace::io);
+    let bounds = super::flat_where(model);
     let header = model.per_point().map(|field| {
         let (ty, name) = (field.ty, &field.name);
         match field.kind {
@@ -57,7 +58,7 @@ fn record_impl(model: &Model) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
-        impl #io::Record for #point {
+        impl #io::Record for #point #bounds {
             fn header(#out: &mut #private::Vec<::std::string::String>) {
                 #(#header)*
             }
@@ -89,6 +90,7 @@ fn from_records_impl(model: &Model) -> TokenStream {
         }
     });
     let fixed_fields = model.fixed().map(|field| field.ident);
+    let bounds = super::flat_where(model);
     let push = model.per_point().map(|field| {
         let (ident, ty) = (field.ident, field.ty);
         match field.kind {
@@ -101,7 +103,7 @@ fn from_records_impl(model: &Model) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
-        impl #io::FromRecords for #space {
+        impl #io::FromRecords for #space #bounds {
             type Columns = #columns;
             type Fixed = #fixed;
 

@@ -151,9 +151,35 @@ fn per_column(free: &Free, one: TokenStream) -> TokenStream {
 fn lane_bounds(model: &Model, v: &Ident) -> TokenStream {
     let scalars = model.storages.iter().map(|storage| storage.scalar);
     let nested = model.flattened().map(|(field, _)| field.ty);
+    let flat = flat_bounds(model);
     quote! {
         #(#scalars: ::dataspace::Packable<#v>,)*
+        #flat
         #(#nested: ::dataspace::__private::FlattenLanes<#v>,)*
+    }
+}
+
+/// `where` predicates saying each flattened field's type is `Flatten`,
+/// spanned on the field's type. Every generated item carries them, so that
+/// a type that is not (no derive, or fixed fields) is one error at the
+/// field: the items' identical errors are reported once, and inside the
+/// items the bound is assumed, so nothing else fails.
+fn flat_bounds(model: &Model) -> TokenStream {
+    let bounds = model.flattened().map(|(field, _)| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> #ty: ::dataspace::__private::Flatten,)
+    });
+    quote!(#(#bounds)*)
+}
+
+/// `where` and [`flat_bounds`], or nothing without flattened fields.
+fn flat_where(model: &Model) -> TokenStream {
+    match model.has_flatten {
+        true => {
+            let bounds = flat_bounds(model);
+            quote!(where #bounds)
+        }
+        false => quote!(),
     }
 }
 
@@ -186,6 +212,7 @@ fn clone_fixed(field: &Field, value: TokenStream) -> TokenStream {
 
 /// `impl Clone` for a generated struct with one member per field of the input.
 fn clone_impl(model: &Model, ty: TokenStream, generics: TokenStream) -> TokenStream {
+    let bounds = flat_where(model);
     let fields = model.fields.iter().map(|field| {
         let ident = field.ident;
         let value = match field.kind {
@@ -196,7 +223,7 @@ fn clone_impl(model: &Model, ty: TokenStream, generics: TokenStream) -> TokenStr
     });
     quote! {
         #[automatically_derived]
-        impl #generics ::core::clone::Clone for #ty {
+        impl #generics ::core::clone::Clone for #ty #bounds {
             fn clone(&self) -> Self {
                 Self { #(#fields,)* }
             }

@@ -31,6 +31,7 @@ fn space_struct(model: &Model) -> TokenStream {
         let (ident, flat) = (field.ident, super::flat(field));
         quote!(#ident: #flat::Space)
     });
+    let bounds = super::flat_where(model);
     let doc = format!(
         "The points of a sweep over [`{point}`], stored as columns (one `Vec` per free \
          field, one value per fixed field), all free columns of the same length N.\n\n\
@@ -41,7 +42,7 @@ fn space_struct(model: &Model) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        #vis struct #space {
+        #vis struct #space #bounds {
             #(#storages,)*
             #(#nested,)*
             #(#fixed,)*
@@ -58,9 +59,10 @@ fn clone_impl(model: &Model) -> TokenStream {
         quote!(#ident: #value)
     });
     let nested = model.flattened().map(|(field, _)| field.ident);
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::core::clone::Clone for #space {
+        impl ::core::clone::Clone for #space #bounds {
             fn clone(&self) -> Self {
                 #space {
                     #(#storages: ::core::clone::Clone::clone(&self.#storages),)*
@@ -191,6 +193,7 @@ fn constructors(model: &Model) -> TokenStream {
         &names.point_name,
     );
     let checks = length_checks(model, &Ctx::own(), &source, &quote!(#point_name), &first_name);
+    let bounds = super::flat_where(model);
     let first_name = match &model.first().kind {
         FieldKind::Flatten(_) => format!("the first field of `{}`", model.first().name),
         _ => format!("`{}`", model.first().name),
@@ -212,7 +215,7 @@ fn constructors(model: &Model) -> TokenStream {
     );
     quote! {
         #[automatically_derived]
-        impl #space {
+        impl #space #bounds {
             #[doc = #new_doc]
             pub fn new(columns: #columns) -> #private::Result<Self, ::dataspace::ShapeError> {
                 // Fields are reached through `__dataspace_columns`, never bound as
@@ -243,7 +246,7 @@ fn constructors(model: &Model) -> TokenStream {
         // A trait impl, not an inherent method, so that it stays out of the
         // constructors rustc suggests to users.
         #[automatically_derived]
-        impl #private::FromChecked for #space {
+        impl #private::FromChecked for #space #bounds {
             type Columns = #columns;
 
             fn from_checked(len: usize, columns: #columns) -> Self {
@@ -329,9 +332,10 @@ fn space_impl(model: &Model) -> TokenStream {
     let private = private();
     let len = space_len(model, &quote!(self));
     let get = point_fields(model, &quote!(self));
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::dataspace::Space for #space {
+        impl ::dataspace::Space for #space #bounds {
             type Point = #point;
 
             #[inline(always)]
@@ -349,7 +353,7 @@ fn space_impl(model: &Model) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl<'s> ::core::iter::IntoIterator for &'s #space {
+        impl<'s> ::core::iter::IntoIterator for &'s #space #bounds {
             type Item = #point;
             type IntoIter = ::dataspace::Points<'s, #space>;
             fn into_iter(self) -> Self::IntoIter {
