@@ -140,6 +140,17 @@ impl<'a> Column<'a> {
     }
 }
 
+/// Whether `ty` may name a struct: a path that is not a column scalar (what
+/// `#[space(flatten)]` accepts; the trait bound checks the rest).
+pub fn is_struct_path(ty: &Type) -> bool {
+    match ty {
+        Type::Group(group) => is_struct_path(&group.elem),
+        Type::Paren(paren) => is_struct_path(&paren.elem),
+        Type::Path(path) => path.qself.is_none() && !is_column_type(ty),
+        _ => false,
+    }
+}
+
 /// Whether a column can hold `ty`: a column scalar or an array of one.
 pub fn is_column_type(ty: &Type) -> bool {
     Column::from_type(ty).is_some()
