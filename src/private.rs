@@ -75,8 +75,7 @@ pub trait Flatten: Record + Sized {
     /// The number of points of `space`.
     fn len(space: &Self::Space) -> usize;
     /// Points `start + i * step` for `i < len` of `from`.
-    fn strided(from: Self::ColumnsRef<'_>, start: usize, step: usize, len: usize)
-    -> Self::Columns;
+    fn strided(from: Self::ColumnsRef<'_>, start: usize, step: usize, len: usize) -> Self::Columns;
     /// Empty columns with room for `points` values each.
     fn with_capacity(points: usize) -> Self::Columns;
     /// Appends `block`'s values to `all`.
@@ -104,8 +103,11 @@ pub trait Flatten: Record + Sized {
     ///
     /// # Errors
     /// [`DesignError::TooLarge`] if a column cannot be allocated.
-    fn design_columns(axes: &Self::Axes, plan: &Plan, f0: usize)
-    -> Result<Self::Columns, DesignError>;
+    fn design_columns(
+        axes: &Self::Axes,
+        plan: &Plan,
+        f0: usize,
+    ) -> Result<Self::Columns, DesignError>;
 }
 
 /// The packs of a [`Flatten`] struct: generated for every `V` its scalars

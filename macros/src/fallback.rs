@@ -82,8 +82,7 @@ impl<'a> Stub<'a> {
                             ty: &field.ty,
                             // A field no column can hold is stubbed as fixed:
                             // the user meant it to be, or is told to make it so.
-                            fixed: fixed
-                                || !flatten && !crate::ast::is_column_type(&field.ty),
+                            fixed: fixed || !flatten && !crate::ast::is_column_type(&field.ty),
                             flatten,
                             marked_fixed: fixed,
                         })
@@ -138,9 +137,14 @@ impl<'a> Stub<'a> {
             return quote!();
         }
         let names = &self.names;
-        let (point, columns, arrays, columns_ref) =
-            (&self.point, &names.columns, &names.arrays, &names.columns_ref);
-        let (space, axes, lanes, n, v) = (&names.space, &names.axes, &names.lanes, &names.n, &names.v);
+        let (point, columns, arrays, columns_ref) = (
+            &self.point,
+            &names.columns,
+            &names.arrays,
+            &names.columns_ref,
+        );
+        let (space, axes, lanes, n, v) =
+            (&names.space, &names.axes, &names.lanes, &names.n, &names.v);
         let private = quote!(::dataspace::__private);
         quote! {
             impl #private::Flatten for #point {

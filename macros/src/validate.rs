@@ -96,7 +96,9 @@ fn check_flatten_type(ty: &Type, errors: &mut Errors) {
         Type::Reference(_) => {
             "a reference: flatten the struct by value (`inner: Inner`); a space owns its columns"
         }
-        _ => "this type: flatten a struct that derives `DataSpace`, written by name (`inner: Inner`)",
+        _ => {
+            "this type: flatten a struct that derives `DataSpace`, written by name (`inner: Inner`)"
+        }
     };
     errors.at(
         ty,

@@ -50,7 +50,10 @@ fn points_rebuild_the_nested_struct() {
     assert_eq!(space.len(), 5);
     assert_eq!(space.get(3), Some(point(3)));
     assert_eq!(space.get(5), None);
-    assert_eq!(space.iter().collect::<Vec<_>>(), (0..5).map(point).collect::<Vec<_>>());
+    assert_eq!(
+        space.iter().collect::<Vec<_>>(),
+        (0..5).map(point).collect::<Vec<_>>()
+    );
     let columns = space.columns();
     assert_eq!(columns.coupling.g, &[10.0, 11.0, 12.0, 13.0, 14.0]);
     assert_eq!(columns.coupling.delay, &[0.0, -1.0, -2.0, -3.0, -4.0]);
@@ -95,7 +98,12 @@ fn an_inner_column_of_another_length_is_an_error_naming_its_dotted_path() {
     let error = ModelSpace::new(long).err().unwrap();
     assert!(matches!(
         error,
-        ShapeError::LengthMismatch { field: "coupling.g", found: 3, expected: 2, .. }
+        ShapeError::LengthMismatch {
+            field: "coupling.g",
+            found: 3,
+            expected: 2,
+            ..
+        }
     ));
 }
 
@@ -139,7 +147,11 @@ fn n_comes_from_the_first_leaf_even_when_it_is_nested() {
     .unwrap();
     assert!(matches!(
         error,
-        ShapeError::LengthMismatch { field: "coupling.delay", expected_from: "coupling.g", .. }
+        ShapeError::LengthMismatch {
+            field: "coupling.delay",
+            expected_from: "coupling.g",
+            ..
+        }
     ));
 }
 
@@ -198,10 +210,26 @@ fn kernels_read_inner_fields_as_packs_at_every_width() {
         let space = ModelSpace::new(columns(n)).unwrap();
         let want = expected(&space);
         let ex = Executor::parallel();
-        assert_eq!(ex.run::<4, _, _, _>(&space, kernel::<4>).unwrap(), want, "N = {n}");
-        assert_eq!(ex.run::<8, _, _, _>(&space, kernel::<8>).unwrap(), want, "N = {n}");
-        assert_eq!(ex.run::<16, _, _, _>(&space, kernel::<16>).unwrap(), want, "N = {n}");
-        assert_eq!(ex.run::<64, _, _, _>(&space, kernel::<64>).unwrap(), want, "N = {n}");
+        assert_eq!(
+            ex.run::<4, _, _, _>(&space, kernel::<4>).unwrap(),
+            want,
+            "N = {n}"
+        );
+        assert_eq!(
+            ex.run::<8, _, _, _>(&space, kernel::<8>).unwrap(),
+            want,
+            "N = {n}"
+        );
+        assert_eq!(
+            ex.run::<16, _, _, _>(&space, kernel::<16>).unwrap(),
+            want,
+            "N = {n}"
+        );
+        assert_eq!(
+            ex.run::<64, _, _, _>(&space, kernel::<64>).unwrap(),
+            want,
+            "N = {n}"
+        );
     }
 }
 
@@ -209,7 +237,10 @@ fn kernels_read_inner_fields_as_packs_at_every_width() {
 fn tail_lanes_of_inner_fields_hold_the_fill() {
     let space = ModelSpace::new(columns(5)).unwrap();
     let collected = space
-        .collect_with::<4>(CollectOptions { n_pmap: 1, fill: -1.0 })
+        .collect_with::<4>(CollectOptions {
+            n_pmap: 1,
+            fill: -1.0,
+        })
         .unwrap();
     let tail = collected.iter().nth(1).unwrap();
     assert_eq!(tail.valid(), 1);
@@ -260,7 +291,10 @@ fn a_kernel_returns_lanes_of_a_struct_with_a_flattened_field() {
         out.get(7),
         Some(Out {
             energy: 7.0,
-            coupling: Coupling { g: -7.0, delay: 17.0 }
+            coupling: Coupling {
+                g: -7.0,
+                delay: 17.0
+            }
         })
     );
 }
@@ -287,7 +321,10 @@ fn designs_name_inner_fields_by_their_dotted_path() {
     assert_eq!((p.eta, p.coupling.g, p.coupling.delay), (1.0, 20.0, 1.5));
     let p = design.get(11).unwrap();
     assert_eq!((p.eta, p.coupling.g, p.coupling.delay), (2.0, 30.0, 1.5));
-    assert_eq!(design.to_space().unwrap().iter().collect::<Vec<_>>(), design.iter().collect::<Vec<_>>());
+    assert_eq!(
+        design.to_space().unwrap().iter().collect::<Vec<_>>(),
+        design.iter().collect::<Vec<_>>()
+    );
     assert_eq!(
         design.to_string(),
         "ModelDesign: 12 points, product of eta (2) x coupling.g (3) x coupling.delay (2)\n\
@@ -302,22 +339,32 @@ fn designs_name_inner_fields_by_their_dotted_path() {
 fn groups_and_zip_take_dotted_names() {
     let mut axes = axes();
     axes.coupling.delay = Axis::values([0.5, 1.5, 2.5]);
-    let design = ModelDesign::groups(axes.clone(), &[&["coupling.g", "coupling.delay"], &["eta"]]).unwrap();
+    let design =
+        ModelDesign::groups(axes.clone(), &[&["coupling.g", "coupling.delay"], &["eta"]]).unwrap();
     assert_eq!(design.len(), 6);
     let p = design.get(3).unwrap(); // pair 1, eta 1
     assert_eq!((p.eta, p.coupling.g, p.coupling.delay), (2.0, 20.0, 1.5));
     assert_eq!(
         ModelDesign::groups(axes.clone(), &[&["coupling"], &["eta"]]).err(),
-        Some(DesignError::UnknownField { field: "coupling".into() })
+        Some(DesignError::UnknownField {
+            field: "coupling".into()
+        })
     );
     assert_eq!(
         ModelDesign::groups(axes.clone(), &[&["eta", "coupling.g"]]).err(),
-        Some(DesignError::MissingField { field: "coupling.delay" })
+        Some(DesignError::MissingField {
+            field: "coupling.delay"
+        })
     );
     let error = ModelDesign::zip(axes).err().unwrap();
     assert_eq!(
         error,
-        DesignError::ZipLengths { field: "coupling.g", len: 3, expected: 2, expected_from: "eta" }
+        DesignError::ZipLengths {
+            field: "coupling.g",
+            len: 3,
+            expected: 2,
+            expected_from: "eta"
+        }
     );
 }
 
@@ -327,7 +374,13 @@ fn an_invalid_inner_axis_is_named_by_its_dotted_path() {
     axes.coupling.delay = Axis::linspace(0.0, f32::NAN, 3);
     let error = ModelDesign::product(axes).err().unwrap();
     assert!(
-        matches!(error, DesignError::InvalidAxis { field: "coupling.delay", .. }),
+        matches!(
+            error,
+            DesignError::InvalidAxis {
+                field: "coupling.delay",
+                ..
+            }
+        ),
         "{error:?}"
     );
 }
@@ -347,7 +400,10 @@ fn random_designs_draw_each_inner_field() {
         && (0.0..1.0).contains(&p.coupling.g)
         && (5.0..6.0).contains(&p.coupling.delay)));
     // Latin hypercube per leaf: one `g` in each hundredth.
-    let mut strata: Vec<usize> = design.iter().map(|p| (p.coupling.g * 100.0) as usize).collect();
+    let mut strata: Vec<usize> = design
+        .iter()
+        .map(|p| (p.coupling.g * 100.0) as usize)
+        .collect();
     strata.sort();
     assert_eq!(strata, (0..100).collect::<Vec<_>>());
     let sobol = ModelDesign::random(64, Sampler::Sobol, 3, axes).unwrap();
@@ -359,7 +415,10 @@ fn random_designs_draw_each_inner_field() {
 #[test]
 fn design_packs_equal_design_points_at_every_width() {
     let design = ModelDesign::product(axes()).unwrap();
-    let want: Vec<f32> = design.iter().map(|p| p.eta * p.coupling.g + p.coupling.delay * p.weights[0]).collect();
+    let want: Vec<f32> = design
+        .iter()
+        .map(|p| p.eta * p.coupling.g + p.coupling.delay * p.weights[0])
+        .collect();
     let ex = Executor::sequential();
     assert_eq!(ex.run::<4, _, _, _>(&design, kernel::<4>).unwrap(), want);
     assert_eq!(ex.run::<8, _, _, _>(&design, kernel::<8>).unwrap(), want);
@@ -383,15 +442,32 @@ fn csv_headers_are_dotted_and_read_back_into_the_nested_struct() {
         text,
         "eta,coupling.g,coupling.delay\n0.0,10.0,-0.0\n1.0,11.0,-1.0\n2.0,12.0,-2.0\n"
     );
-    let back = ModelSpace::read_csv(text.as_bytes(), ModelFixed { weights: vec![0.5, 0.25] }).unwrap();
-    assert_eq!(back.iter().collect::<Vec<_>>(), space.iter().collect::<Vec<_>>());
+    let back = ModelSpace::read_csv(
+        text.as_bytes(),
+        ModelFixed {
+            weights: vec![0.5, 0.25],
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        back.iter().collect::<Vec<_>>(),
+        space.iter().collect::<Vec<_>>()
+    );
     // Columns in any order, by their dotted names.
     let shuffled = "coupling.delay,eta,coupling.g\n-7,1,2\n";
     let back = ModelSpace::read_csv(shuffled.as_bytes(), ModelFixed { weights: vec![] }).unwrap();
-    assert_eq!(back.get(0).unwrap().coupling, Coupling { g: 2.0, delay: -7.0 });
+    assert_eq!(
+        back.get(0).unwrap().coupling,
+        Coupling {
+            g: 2.0,
+            delay: -7.0
+        }
+    );
     // The inner struct's own names are not the outer's columns.
     let bare = "eta,g,delay\n1,2,3\n";
-    let error = ModelSpace::read_csv(bare.as_bytes(), ModelFixed { weights: vec![] }).err().unwrap();
+    let error = ModelSpace::read_csv(bare.as_bytes(), ModelFixed { weights: vec![] })
+        .err()
+        .unwrap();
     assert!(error.to_string().contains("coupling.g"), "{error}");
 }
 
@@ -400,12 +476,21 @@ fn npy_and_npz_columns_are_named_by_dotted_paths() {
     let space = ModelSpace::new(columns(4)).unwrap();
     let dir = temp("npy");
     write_npy(&dir, &[&space]).unwrap();
-    assert_eq!(read_npy::<f32>(&dir.join("coupling.g.npy")).unwrap(), [10.0, 11.0, 12.0, 13.0]);
-    assert_eq!(read_npy::<f32>(&dir.join("coupling.delay.npy")).unwrap(), [0.0, -1.0, -2.0, -3.0]);
+    assert_eq!(
+        read_npy::<f32>(&dir.join("coupling.g.npy")).unwrap(),
+        [10.0, 11.0, 12.0, 13.0]
+    );
+    assert_eq!(
+        read_npy::<f32>(&dir.join("coupling.delay.npy")).unwrap(),
+        [0.0, -1.0, -2.0, -3.0]
+    );
     std::fs::remove_dir_all(&dir).unwrap();
     let file = temp("all.npz");
     write_npz(&file, &[&space]).unwrap();
-    assert_eq!(read_npz::<f32>(&file, "coupling.delay").unwrap(), [0.0, -1.0, -2.0, -3.0]);
+    assert_eq!(
+        read_npz::<f32>(&file, "coupling.delay").unwrap(),
+        [0.0, -1.0, -2.0, -3.0]
+    );
     std::fs::remove_file(&file).unwrap();
 }
 
@@ -418,10 +503,15 @@ fn the_csv_sink_writes_dotted_headers() {
         .run_into::<8, _, _, _, _>(&design, kernel::<8>, &mut sink)
         .unwrap();
     let written = std::fs::read_to_string(&file).unwrap();
-    let out = Executor::parallel().run::<8, _, _, _>(&design, kernel::<8>).unwrap();
+    let out = Executor::parallel()
+        .run::<8, _, _, _>(&design, kernel::<8>)
+        .unwrap();
     let mut want = Vec::new();
     write_csv(&mut want, &[&design, &Column::new("y", &out)]).unwrap();
-    assert!(written.starts_with("eta,coupling.g,coupling.delay,y\n"), "{written}");
+    assert!(
+        written.starts_with("eta,coupling.g,coupling.delay,y\n"),
+        "{written}"
+    );
     assert_eq!(written.as_bytes(), want);
     std::fs::remove_file(&file).unwrap();
 }
@@ -496,21 +586,29 @@ fn three_levels_nest_names_columns_points_and_packs() {
     assert_eq!(space.columns().a.b.c.w[0][3], 3.0);
     let mut header = Vec::new();
     <Deep as dataspace::io::Record>::header(&mut header);
-    assert_eq!(header, ["a.b.y", "a.b.c.z", "a.b.c.w[0]", "a.b.c.w[1]", "a.x"]);
+    assert_eq!(
+        header,
+        ["a.b.y", "a.b.c.z", "a.b.c.w[0]", "a.b.c.w[1]", "a.x"]
+    );
     // i32, u32 and f64 have 8-lane packs; 9 points: a tail of one.
     let sums = Executor::parallel()
         .run::<8, _, _, _>(&space, |p: DeepLanes<'_, 8>| {
             let z: [i32; 8] = p.a.b.c.z.to_array();
             let w: [f64; 8] = p.a.b.c.w[0].to_array();
             let y: [u32; 8] = p.a.b.y.to_array();
-            F64::<8>::from_array(std::array::from_fn(|k| f64::from(z[k]) + w[k] + f64::from(y[k])))
+            F64::<8>::from_array(std::array::from_fn(|k| {
+                f64::from(z[k]) + w[k] + f64::from(y[k])
+            }))
         })
         .unwrap();
     assert_eq!(sums, (0..9).map(|i| i as f64).collect::<Vec<_>>());
     let mut text = Vec::new();
     write_csv(&mut text, &[&space]).unwrap();
     let back = DeepSpace::read_csv(&text[..], DeepFixed { label: "deep" }).unwrap();
-    assert_eq!(back.iter().collect::<Vec<_>>(), space.iter().collect::<Vec<_>>());
+    assert_eq!(
+        back.iter().collect::<Vec<_>>(),
+        space.iter().collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -542,7 +640,14 @@ fn three_levels_check_every_column_and_name_the_deepest() {
     columns.a.b.c.w.push([1.0; 2]);
     columns.a.x.clear();
     let error = DeepSpace::new(columns).err().unwrap();
-    assert!(matches!(error, ShapeError::LengthMismatch { field: "a.x", found: 0, .. }));
+    assert!(matches!(
+        error,
+        ShapeError::LengthMismatch {
+            field: "a.x",
+            found: 0,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -561,7 +666,13 @@ fn three_level_designs_number_leaves_in_declaration_order() {
         label: "d",
     };
     let design = DeepDesign::groups(axes, &[&["a.x"], &["a.b.c.w"], &["a.b.y", "a.b.c.z"]]);
-    assert!(matches!(design, Err(DesignError::ZipLengths { field: "a.b.c.z", .. })));
+    assert!(matches!(
+        design,
+        Err(DesignError::ZipLengths {
+            field: "a.b.c.z",
+            ..
+        })
+    ));
 }
 
 /// Flattened only: the outer struct stores no column of its own.
@@ -574,7 +685,10 @@ struct Wrapper {
 #[test]
 fn a_struct_of_flattened_fields_only_and_raw_identifiers() {
     let space = WrapperSpace::from_arrays(WrapperArrays {
-        r#type: CouplingArrays { g: [1.0, 2.0, 3.0], delay: [0.0; 3] },
+        r#type: CouplingArrays {
+            g: [1.0, 2.0, 3.0],
+            delay: [0.0; 3],
+        },
     });
     assert_eq!(space.len(), 3);
     assert_eq!(WrapperAxes::FIELDS, ["type.g", "type.delay"]);

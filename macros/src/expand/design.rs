@@ -127,7 +127,8 @@ pub fn field_axes_pushes(model: &Model, ctx: &Ctx) -> TokenStream {
                 quote!(out.push(#private::check_axis(#name, &#recv.#ident)?);)
             }
             FieldKind::Flatten(flat) => {
-                let (hooks, names, f) = (super::flat(field), ctx.names(model), ctx.leaf(&flat.leaf));
+                let (hooks, names, f) =
+                    (super::flat(field), ctx.names(model), ctx.leaf(&flat.leaf));
                 quote!(#hooks::field_axes(&#recv.#ident, #names, #f, out)?;)
             }
             FieldKind::Fixed => quote!(),

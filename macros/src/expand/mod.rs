@@ -113,7 +113,8 @@ fn fields_const(model: &Model) -> TokenStream {
                 FieldKind::Flatten(_) => {
                     let ty = field.ty;
                     let inner = quote!(<#ty as #private::Flatten>::FIELDS);
-                    let (bytes, dotted) = (format_ident!("BYTES_{}", i), format_ident!("NAMES_{}", i));
+                    let (bytes, dotted) =
+                        (format_ident!("BYTES_{}", i), format_ident!("NAMES_{}", i));
                     items.push(quote! {
                         const #bytes: [u8; #private::prefixed_len(#name, #inner)] =
                             #private::prefixed_bytes(#name, #inner);

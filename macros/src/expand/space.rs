@@ -192,7 +192,13 @@ fn constructors(model: &Model) -> TokenStream {
         first_name(model),
         &names.point_name,
     );
-    let checks = length_checks(model, &Ctx::own(), &source, &quote!(#point_name), &first_name);
+    let checks = length_checks(
+        model,
+        &Ctx::own(),
+        &source,
+        &quote!(#point_name),
+        &first_name,
+    );
     let bounds = super::flat_where(model);
     let first_name = match &model.first().kind {
         FieldKind::Flatten(_) => format!("the first field of `{}`", model.first().name),
