@@ -142,11 +142,13 @@ pub fn flatten_header<T: Record>(prefix: &str, out: &mut Vec<String>) {
 
 /// `names[at]`, or `"?"` past the end (never, for generated code).
 #[inline]
+#[allow(clippy::indexing_slicing)] // `at` is checked
 pub const fn leaf_name(names: &'static [&'static str], at: usize) -> &'static str {
     if at < names.len() { names[at] } else { "?" }
 }
 
 /// The number of bytes of `prefix.name` for each of `names`.
+#[allow(clippy::indexing_slicing)] // const: evaluated by the compiler, where a bad index is a compile error
 pub const fn prefixed_len(prefix: &str, names: &[&str]) -> usize {
     let (mut total, mut i) = (0, 0);
     while i < names.len() {
@@ -158,6 +160,7 @@ pub const fn prefixed_len(prefix: &str, names: &[&str]) -> usize {
 
 /// `prefix.name` for each of `names`, one after another: the text of the
 /// dotted names, made at compile time ([`prefixed_len`] bytes).
+#[allow(clippy::indexing_slicing)] // const: evaluated by the compiler, where a bad index is a compile error
 pub const fn prefixed_bytes<const L: usize>(prefix: &str, names: &[&str]) -> [u8; L] {
     let mut out = [0u8; L];
     let (mut at, mut i) = (0, 0);
@@ -181,6 +184,7 @@ pub const fn prefixed_bytes<const L: usize>(prefix: &str, names: &[&str]) -> [u8
 
 /// The `M` dotted names in `bytes` (made by [`prefixed_bytes`] from the
 /// same `prefix` and `names`).
+#[allow(clippy::indexing_slicing)] // const: evaluated by the compiler, where a bad index is a compile error
 pub const fn split_prefixed<const M: usize>(
     bytes: &'static [u8],
     prefix: &str,
@@ -203,6 +207,7 @@ pub const fn split_prefixed<const M: usize>(
 }
 
 /// The number of names in `parts`.
+#[allow(clippy::indexing_slicing)] // const: evaluated by the compiler, where a bad index is a compile error
 pub const fn names_len(parts: &[&[&'static str]]) -> usize {
     let (mut total, mut i) = (0, 0);
     while i < parts.len() {
@@ -213,6 +218,7 @@ pub const fn names_len(parts: &[&[&'static str]]) -> usize {
 }
 
 /// The names of `parts`, one after another ([`names_len`] of them).
+#[allow(clippy::indexing_slicing)] // const: evaluated by the compiler, where a bad index is a compile error
 pub const fn concat_names<const T: usize>(parts: &[&[&'static str]]) -> [&'static str; T] {
     let mut out = [""; T];
     let (mut at, mut i) = (0, 0);
