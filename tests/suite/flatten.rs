@@ -702,115 +702,121 @@ fn a_struct_of_flattened_fields_only_and_raw_identifiers() {
     );
 }
 
-/// Every parameter and local name of the generated `Flatten` code as a
-/// field name, inside and outside: none shadows another.
-#[derive(DataSpace, Clone, Debug, PartialEq)]
+// A field named `V` (the generated const parameter) is not snake case: the
+// module allows it for the generated items too.
 #[allow(non_snake_case)]
-struct Shadows {
-    columns: f32,
-    len: f32,
-    space: f32,
-    names: f32,
-    f0: f32,
-    expected_from: f32,
-    axes: f32,
-    plan: f32,
-    index: f32,
-    lanes: [f32; 2],
-    block: f32,
-    valid: f32,
-    start: f32,
-    end: f32,
-    fill: f32,
-    k: f32,
-    points: f32,
-    all: f32,
-    step: f32,
-    out: f32,
-    load: f32,
-    V: f32,
-}
+mod shadowing {
+    use super::*;
 
-#[derive(DataSpace, Clone, Debug, PartialEq)]
-struct Around {
-    #[space(flatten)]
-    space: Shadows,
-    #[space(flatten)]
-    columns: Coupling,
-}
-
-#[test]
-fn generated_names_never_shadow_field_names() {
-    let shadows = |x: f32| Shadows {
-        columns: x,
-        len: x + 1.0,
-        space: x + 2.0,
-        names: x + 3.0,
-        f0: x + 4.0,
-        expected_from: x + 5.0,
-        axes: x + 6.0,
-        plan: x + 7.0,
-        index: x + 8.0,
-        lanes: [x + 9.0, x + 10.0],
-        block: x + 11.0,
-        valid: x + 12.0,
-        start: x + 13.0,
-        end: x + 14.0,
-        fill: x + 15.0,
-        k: x + 16.0,
-        points: x + 17.0,
-        all: x + 18.0,
-        step: x + 19.0,
-        out: x + 20.0,
-        load: x + 21.0,
-        V: x + 22.0,
-    };
-    let points: Vec<Around> = (0..5)
-        .map(|i| Around {
-            space: shadows(i as f32 * 100.0),
-            columns: Coupling {
-                g: i as f32,
-                delay: -1.0,
-            },
-        })
-        .collect();
-    let mut text = Vec::new();
-    let header = {
-        let mut header = Vec::new();
-        <Around as dataspace::io::Record>::header(&mut header);
-        header
-    };
-    assert_eq!(header.len(), 25);
-    assert_eq!(header[0], "space.columns");
-    assert_eq!(header[9], "space.lanes[0]");
-    assert_eq!(header[24], "columns.delay");
-    text.extend_from_slice(header.join(",").as_bytes());
-    text.push(b'\n');
-    for p in &points {
-        let mut cells = Vec::new();
-        dataspace::io::Record::cells(p, &mut cells);
-        let cells: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
-        text.extend_from_slice(cells.join(",").as_bytes());
-        text.push(b'\n');
+    /// Every parameter and local name of the generated `Flatten` code as a
+    /// field name, inside and outside: none shadows another.
+    #[derive(DataSpace, Clone, Debug, PartialEq)]
+    struct Shadows {
+        columns: f32,
+        len: f32,
+        space: f32,
+        names: f32,
+        f0: f32,
+        expected_from: f32,
+        axes: f32,
+        plan: f32,
+        index: f32,
+        lanes: [f32; 2],
+        block: f32,
+        valid: f32,
+        start: f32,
+        end: f32,
+        fill: f32,
+        k: f32,
+        points: f32,
+        all: f32,
+        step: f32,
+        out: f32,
+        load: f32,
+        V: f32,
     }
-    let space = AroundSpace::read_csv(&text[..], AroundFixed {}).unwrap();
-    assert_eq!(space.iter().collect::<Vec<_>>(), points);
-    let copy = space.strided(1..5, 2).unwrap();
-    assert_eq!(copy.get(1).as_ref(), points.get(3));
-    let out: Vec<f32> = Executor::sequential()
-        .run::<4, _, _, _>(&space, |p: AroundLanes<'_, 4>| {
-            p.space.V + p.space.lanes[1] + p.columns.g
-        })
-        .unwrap();
-    assert_eq!(
-        out,
-        points
-            .iter()
-            .map(|p| p.space.V + p.space.lanes[1] + p.columns.g)
-            .collect::<Vec<_>>()
-    );
-    let pack = space.collect::<4>().iter().nth(1).unwrap();
-    assert_eq!(pack.lane(0).as_ref(), points.get(4));
+
+    #[derive(DataSpace, Clone, Debug, PartialEq)]
+    struct Around {
+        #[space(flatten)]
+        space: Shadows,
+        #[space(flatten)]
+        columns: Coupling,
+    }
+
+    #[test]
+    fn generated_names_never_shadow_field_names() {
+        let shadows = |x: f32| Shadows {
+            columns: x,
+            len: x + 1.0,
+            space: x + 2.0,
+            names: x + 3.0,
+            f0: x + 4.0,
+            expected_from: x + 5.0,
+            axes: x + 6.0,
+            plan: x + 7.0,
+            index: x + 8.0,
+            lanes: [x + 9.0, x + 10.0],
+            block: x + 11.0,
+            valid: x + 12.0,
+            start: x + 13.0,
+            end: x + 14.0,
+            fill: x + 15.0,
+            k: x + 16.0,
+            points: x + 17.0,
+            all: x + 18.0,
+            step: x + 19.0,
+            out: x + 20.0,
+            load: x + 21.0,
+            V: x + 22.0,
+        };
+        let points: Vec<Around> = (0..5)
+            .map(|i| Around {
+                space: shadows(i as f32 * 100.0),
+                columns: Coupling {
+                    g: i as f32,
+                    delay: -1.0,
+                },
+            })
+            .collect();
+        let mut text = Vec::new();
+        let header = {
+            let mut header = Vec::new();
+            <Around as dataspace::io::Record>::header(&mut header);
+            header
+        };
+        assert_eq!(header.len(), 25);
+        assert_eq!(header[0], "space.columns");
+        assert_eq!(header[9], "space.lanes[0]");
+        assert_eq!(header[24], "columns.delay");
+        text.extend_from_slice(header.join(",").as_bytes());
+        text.push(b'\n');
+        for p in &points {
+            let mut cells = Vec::new();
+            dataspace::io::Record::cells(p, &mut cells);
+            let cells: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+            text.extend_from_slice(cells.join(",").as_bytes());
+            text.push(b'\n');
+        }
+        let space = AroundSpace::read_csv(&text[..], AroundFixed {}).unwrap();
+        assert_eq!(space.iter().collect::<Vec<_>>(), points);
+        let copy = space.strided(1..5, 2).unwrap();
+        assert_eq!(copy.get(1).as_ref(), points.get(3));
+        let out: Vec<f32> = Executor::sequential()
+            .run::<4, _, _, _>(&space, |p: AroundLanes<'_, 4>| {
+                p.space.V + p.space.lanes[1] + p.columns.g
+            })
+            .unwrap();
+        assert_eq!(
+            out,
+            points
+                .iter()
+                .map(|p| p.space.V + p.space.lanes[1] + p.columns.g)
+                .collect::<Vec<_>>()
+        );
+        let pack = space.collect::<4>().iter().nth(1).unwrap();
+        assert_eq!(pack.lane(0).as_ref(), points.get(4));
+    }
 }
 
 #[test]
