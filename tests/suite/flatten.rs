@@ -830,3 +830,75 @@ fn a_column_named_like_a_dotted_path_beside_the_space_is_a_duplicate_name_error(
     assert!(error.to_string().contains("coupling.g"), "{error}");
     assert!(out.is_empty());
 }
+
+#[test]
+fn slices_end_inner_packs_at_their_end_and_keep_point_indices() {
+    let space = ModelSpace::new(columns(37)).unwrap();
+    let slice = space.slice(5..22).unwrap();
+    // A pack that straddles the slice's end: lanes past it hold the fill,
+    // though the space has points there.
+    let pack = slice
+        .collect::<8>()
+        .iter()
+        .filter(|p| p.valid() > 0)
+        .last()
+        .unwrap();
+    assert_eq!(pack.valid(), 1);
+    assert_eq!(pack.index(), 21);
+    assert_eq!(pack.coupling.g.to_array()[0], 31.0);
+    assert!(pack.coupling.g.to_array()[1..].iter().all(|x| x.is_nan()));
+    let want: Vec<f32> = expected(&space)[5..22].to_vec();
+    for count in [1, 2, 5] {
+        let mut got = Vec::new();
+        for i in 0..count {
+            let shard = space.shard(i, count).unwrap();
+            got.extend(
+                Executor::sequential()
+                    .run::<8, _, _, _>(&shard, kernel::<8>)
+                    .unwrap(),
+            );
+        }
+        assert_eq!(got, expected(&space), "{count} shards");
+    }
+    assert_eq!(
+        Executor::parallel()
+            .run::<16, _, _, _>(&slice, kernel::<16>)
+            .unwrap(),
+        want
+    );
+}
+
+mod elsewhere {
+    use dataspace::prelude::*;
+
+    /// Flattened by its path from another module.
+    #[derive(DataSpace, Clone, Debug, PartialEq)]
+    pub struct Noise {
+        pub sigma: f64,
+        pub seed: u32,
+    }
+}
+
+#[derive(DataSpace, Clone, Debug, PartialEq)]
+struct WithPath {
+    #[space(flatten)]
+    noise: elsewhere::Noise,
+    x: f64,
+}
+
+#[test]
+fn a_flattened_type_named_by_a_path_and_mixed_scalars() {
+    let space = WithPathSpace::from_arrays(WithPathArrays {
+        noise: elsewhere::NoiseArrays {
+            sigma: [0.5, 1.5, 2.5],
+            seed: [7, 8, 9],
+        },
+        x: [1.0, 2.0, 3.0],
+    });
+    let out = Executor::sequential()
+        .run::<4, _, _, _>(&space, |p: WithPathLanes<'_, 4>| p.noise.sigma * p.x)
+        .unwrap();
+    assert_eq!(out, [0.5, 3.0, 7.5]);
+    assert_eq!(space.get(2).unwrap().noise.seed, 9);
+    assert_eq!(WithPathAxes::FIELDS, ["noise.sigma", "noise.seed", "x"]);
+}
