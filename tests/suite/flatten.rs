@@ -840,8 +840,7 @@ fn slices_end_inner_packs_at_their_end_and_keep_point_indices() {
     let pack = slice
         .collect::<8>()
         .iter()
-        .filter(|p| p.valid() > 0)
-        .last()
+        .rfind(|p| p.valid() > 0)
         .unwrap();
     assert_eq!(pack.valid(), 1);
     assert_eq!(pack.index(), 21);
