@@ -207,6 +207,41 @@ pub use wide;
 ///   of them. Other types are rejected at the field, with the fix.
 /// - `#[space(fixed)]` marks a field shared by every point: any type that is
 ///   `Clone + Sync` (points from [`Space::get`] clone it; packs borrow it).
+/// - `#[space(flatten)]` marks a field whose type is another
+///   `#[derive(DataSpace)]` struct without fixed fields: its free fields
+///   become columns of this space, named by their dotted path (`inner.x`) in
+///   errors, designs, summaries and files, and read as `p.inner.x` in
+///   kernels. `MprColumns`, `MprArrays`, `MprColumnsRef`, `MprAxes` and
+///   `MprLanes` hold the inner struct's own `...Columns`, `...Arrays`,
+///   `...ColumnsRef`, `...Axes` and `...Lanes`. Nesting goes to any depth.
+///
+/// ```
+/// use dataspace::prelude::*;
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct Coupling { g: f32, delay: f32 }
+///
+/// #[derive(DataSpace, Clone, Debug, PartialEq)]
+/// struct Model { eta: f32, #[space(flatten)] coupling: Coupling }
+///
+/// let space = ModelSpace::new(ModelColumns {
+///     eta: vec![1.0, 2.0],
+///     coupling: CouplingColumns { g: vec![0.5, 0.25], delay: vec![3.0] },
+/// });
+/// let error = space.err().unwrap();
+/// assert_eq!(error.to_string(), "free parameter `coupling.delay` of `Model` has 1 point but `eta` has 2");
+/// assert_eq!(<ModelAxes as dataspace::Axes>::FIELDS, ["eta", "coupling.g", "coupling.delay"]);
+/// ```
+///
+/// A flattened type that does not derive `DataSpace` (or has fixed fields)
+/// is a compile error at the field:
+///
+/// ```compile_fail
+/// use dataspace::prelude::*;
+/// struct Coupling { g: f32 }
+/// #[derive(DataSpace)]
+/// struct Model { eta: f32, #[space(flatten)] coupling: Coupling } // error: derive `DataSpace` on `Coupling`
+/// ```
 /// - A struct needs at least one free field; generic structs, tuple structs,
 ///   unit structs, enums and unions are rejected.
 ///

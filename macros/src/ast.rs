@@ -33,6 +33,9 @@ pub struct Field<'a> {
 pub enum Kind<'a> {
     /// `#[space(fixed)]`: one value shared by every point.
     Fixed,
+    /// `#[space(flatten)]`: another `DataSpace` struct whose free fields are
+    /// columns of this one, named `field.inner`.
+    Flatten,
     /// A column per point; `None` if the type is not one a column can hold
     /// (validation reports it).
     Free(Option<Column<'a>>),
@@ -90,10 +93,11 @@ impl<'a> Input<'a> {
             .iter()
             .map(|field| {
                 let ident = field.ident.as_ref().expect("named fields have names");
-                let kind = if is_fixed(&field.attrs, errors) {
-                    Kind::Fixed
-                } else {
-                    Kind::Free(Column::from_type(&field.ty))
+                let attrs = FieldAttrs::read(&field.attrs, errors);
+                let kind = match attrs {
+                    FieldAttrs { fixed: true, .. } => Kind::Fixed,
+                    FieldAttrs { flatten: true, .. } => Kind::Flatten,
+                    _ => Kind::Free(Column::from_type(&field.ty)),
                 };
                 Field {
                     ident,
@@ -136,6 +140,17 @@ impl<'a> Column<'a> {
     }
 }
 
+/// Whether `ty` may name a struct: a path that is not a column scalar (what
+/// `#[space(flatten)]` accepts; the trait bound checks the rest).
+pub fn is_struct_path(ty: &Type) -> bool {
+    match ty {
+        Type::Group(group) => is_struct_path(&group.elem),
+        Type::Paren(paren) => is_struct_path(&paren.elem),
+        Type::Path(path) => path.qself.is_none() && !is_column_type(ty),
+        _ => false,
+    }
+}
+
 /// Whether a column can hold `ty`: a column scalar or an array of one.
 pub fn is_column_type(ty: &Type) -> bool {
     Column::from_type(ty).is_some()
@@ -153,33 +168,76 @@ fn scalar_ident(ty: &Type) -> Option<&Ident> {
     }
 }
 
-/// Whether a field carries `#[space(fixed)]`; records malformed `space` attributes.
-fn is_fixed(attrs: &[Attribute], errors: &mut Errors) -> bool {
-    let mut fixed = false;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("space")) {
-        let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("fixed") {
-                if fixed {
+/// What a field's `space` attributes say.
+#[derive(Default)]
+struct FieldAttrs {
+    fixed: bool,
+    flatten: bool,
+}
+
+impl FieldAttrs {
+    /// Reads `#[space(fixed)]` and `#[space(flatten)]`; records malformed
+    /// `space` attributes, and `fixed` with `flatten`.
+    fn read(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut read = FieldAttrs::default();
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident("space")) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                let (flag, other, name) = if meta.path.is_ident("fixed") {
+                    (&mut read.fixed, read.flatten, "fixed")
+                } else if meta.path.is_ident("flatten") {
+                    (&mut read.flatten, read.fixed, "flatten")
+                } else {
+                    return Err(meta.error(format_args!(
+                        "unknown `space` argument `{}`: a field takes `fixed`, as in \
+                         `#[space(fixed)]`, for a value shared by every point, or `flatten`, \
+                         as in `#[space(flatten)]`, for a struct deriving `DataSpace` whose \
+                         free fields become columns of this one",
+                        meta.path
+                            .get_ident()
+                            .map_or_else(|| "?".to_owned(), |i| i.to_string()),
+                    )));
+                };
+                if *flag {
                     errors.at(
                         &meta.path,
-                        "duplicate `fixed`: write `#[space(fixed)]` once",
+                        format_args!("duplicate `{name}`: write `#[space({name})]` once"),
                     );
                 }
-                fixed = true;
+                *flag = true;
+                if other {
+                    errors.at(
+                        &meta.path,
+                        "`fixed` and `flatten` exclude each other: `#[space(fixed)]` shares one value of \
+                         the whole struct across all points, `#[space(flatten)]` makes each of its \
+                         fields a column of its own; keep the one you mean",
+                    );
+                }
+                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    // `flatten(..)` or `flatten = ..`: read it whole, to
+                    // report it once and go on with the other arguments.
+                    let mut arguments = proc_macro2::TokenStream::new();
+                    while !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                        arguments.extend([meta.input.parse::<proc_macro2::TokenTree>()?]);
+                    }
+                    errors.at(
+                        &arguments,
+                        format_args!(
+                            "`{name}` takes no arguments: write `#[space({name})]`{}",
+                            if name == "flatten" {
+                                "; the inner columns are named after the field \
+                                 (`field.inner`), which cannot be changed"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
+                }
                 Ok(())
-            } else {
-                Err(meta.error(format_args!(
-                    "unknown `space` argument `{}`: the only field argument is `fixed`, \
-                     as in `#[space(fixed)]`, for a value shared by every point",
-                    meta.path
-                        .get_ident()
-                        .map_or_else(|| "?".to_owned(), |i| i.to_string()),
-                )))
+            });
+            if let Err(error) = parsed {
+                errors.push(error);
             }
-        });
-        if let Err(error) = parsed {
-            errors.push(error);
         }
+        read
     }
-    fixed
 }

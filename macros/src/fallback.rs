@@ -18,6 +18,7 @@ pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
     tokens.extend(stub.space_impls());
     tokens.extend(stub.design_impls());
     tokens.extend(stub.io_impls());
+    tokens.extend(stub.flatten_impls());
     tokens
 }
 
@@ -26,6 +27,11 @@ struct StubField<'a> {
     ident: &'a Ident,
     ty: &'a Type,
     fixed: bool,
+    /// `#[space(flatten)]` (and not `fixed`): its members are the inner
+    /// struct's generated types.
+    flatten: bool,
+    /// Marked `#[space(fixed)]` (rather than stubbed as fixed).
+    marked_fixed: bool,
 }
 
 struct Stub<'a> {
@@ -40,9 +46,9 @@ struct Stub<'a> {
     lt: TokenStream,
 }
 
-/// Whether a field has a `space` attribute mentioning `fixed` (read loosely:
+/// Whether a field has a `space` attribute mentioning `word` (read loosely:
 /// a malformed attribute has been reported already).
-fn is_fixed(attrs: &[Attribute]) -> bool {
+fn has_space_arg(attrs: &[Attribute], word: &str) -> bool {
     attrs
         .iter()
         .filter(|attr| attr.path().is_ident("space"))
@@ -51,7 +57,7 @@ fn is_fixed(attrs: &[Attribute]) -> bool {
                 list.tokens
                     .clone()
                     .into_iter()
-                    .any(|t| matches!(t, TokenTree::Ident(i) if i == "fixed"))
+                    .any(|t| matches!(t, TokenTree::Ident(i) if i == word))
             })
         })
 }
@@ -65,12 +71,20 @@ impl<'a> Stub<'a> {
                     .named
                     .iter()
                     .filter_map(|field| {
+                        let fixed = has_space_arg(&field.attrs, "fixed");
+                        // A type flatten rejects is stubbed as fixed, not
+                        // as a `Flatten` type, which it is not either.
+                        let flatten = !fixed
+                            && has_space_arg(&field.attrs, "flatten")
+                            && crate::ast::is_struct_path(&field.ty);
                         Some(StubField {
                             ident: field.ident.as_ref()?,
                             ty: &field.ty,
                             // A field no column can hold is stubbed as fixed:
                             // the user meant it to be, or is told to make it so.
-                            fixed: is_fixed(&field.attrs) || !crate::ast::is_column_type(&field.ty),
+                            fixed: fixed || !flatten && !crate::ast::is_column_type(&field.ty),
+                            flatten,
+                            marked_fixed: fixed,
                         })
                     })
                     .collect(),
@@ -91,18 +105,78 @@ impl<'a> Stub<'a> {
         }
     }
 
-    /// `pub field: free(ty)` or `pub field: ty` (fixed) per field.
-    fn members(&self, free: impl Fn(&Type) -> TokenStream, with_free: bool) -> Vec<TokenStream> {
+    /// `pub field: free(ty)`, `pub field: ty` (fixed) or `pub field:
+    /// <ty as Flatten>::#nested` (flattened) per field.
+    fn members(
+        &self,
+        free: impl Fn(&Type) -> TokenStream,
+        nested: TokenStream,
+        with_free: bool,
+    ) -> Vec<TokenStream> {
         let members = self
             .fields
             .iter()
             .filter(|f| with_free || f.fixed)
             .map(|field| {
                 let (ident, ty) = (field.ident, field.ty);
-                let ty = if field.fixed { quote!(#ty) } else { free(ty) };
+                let ty = match (field.fixed, field.flatten) {
+                    (true, _) => quote!(#ty),
+                    (false, true) => quote!(<#ty as ::dataspace::__private::Flatten>::#nested),
+                    (false, false) => free(ty),
+                };
                 quote!(pub #ident: #ty)
             });
         members.collect()
+    }
+
+    /// `Flatten` and `FlattenLanes<V>` for the point, if it has no fixed
+    /// field: a struct with a mistake, flattened into another, then adds no
+    /// "cannot be a `#[space(flatten)]` field" error to its own.
+    fn flatten_impls(&self) -> TokenStream {
+        if self.point.to_string() == "()" || self.fields.iter().any(|f| f.marked_fixed) {
+            return quote!();
+        }
+        let names = &self.names;
+        let (point, columns, arrays, columns_ref) = (
+            &self.point,
+            &names.columns,
+            &names.arrays,
+            &names.columns_ref,
+        );
+        let (space, axes, lanes, n, v) =
+            (&names.space, &names.axes, &names.lanes, &names.n, &names.v);
+        let private = quote!(::dataspace::__private);
+        quote! {
+            impl #private::Flatten for #point {
+                type Columns = #columns;
+                type Arrays<const #n: usize> = #arrays<#n>;
+                type ColumnsRef<'a> = #columns_ref<'a>;
+                type Space = #space;
+                type Axes = #axes;
+                const FIELDS: &'static [&'static str] = &[];
+                fn first_len(_: &#columns) -> usize { ::core::unreachable!() }
+                fn check(_: &#columns, _: usize, _: &'static str, _: &'static [&'static str], _: usize, _: &'static str) -> ::core::result::Result<(), ::dataspace::ShapeError> { ::core::unreachable!() }
+                fn from_checked(_: usize, _: #columns) -> #space { ::core::unreachable!() }
+                fn from_arrays<const #n: usize>(_: #arrays<#n>) -> #space { ::core::unreachable!() }
+                fn columns_ref(_: &#space) -> #columns_ref<'_> { ::core::unreachable!() }
+                fn get(_: &#space, _: usize) -> #point { ::core::unreachable!() }
+                fn len(_: &#space) -> usize { ::core::unreachable!() }
+                fn strided(_: #columns_ref<'_>, _: usize, _: usize, _: usize) -> #columns { ::core::unreachable!() }
+                fn with_capacity(_: usize) -> #columns { ::core::unreachable!() }
+                fn append(_: &mut #columns, _: #columns) { ::core::unreachable!() }
+                fn field_axes(_: &#axes, _: &'static [&'static str], _: usize, _: &mut ::std::vec::Vec<#private::FieldAxis>) -> ::core::result::Result<(), ::dataspace::DesignError> { ::core::unreachable!() }
+                fn describe(_: &#axes, _: &'static [&'static str], _: usize, _: &mut dyn ::core::ops::FnMut(&str, &str, &dyn ::core::fmt::Debug, bool)) { ::core::unreachable!() }
+                fn point(_: &#axes, _: &#private::Plan, _: usize, _: usize) -> #point { ::core::unreachable!() }
+                fn design_columns(_: &#axes, _: &#private::Plan, _: usize) -> ::core::result::Result<#columns, ::dataspace::DesignError> { ::core::unreachable!() }
+            }
+            impl<const #v: usize> #private::FlattenLanes<#v> for #point {
+                type Lanes = #lanes<'static, #v>;
+                fn load(_: &#space, _: #private::Load, _: usize, _: f64) -> Self::Lanes { ::core::unreachable!() }
+                fn lane(_: &Self::Lanes, _: usize) -> #point { ::core::unreachable!() }
+                fn design_lanes(_: &#axes, _: &#private::Plan, _: usize, _: usize, _: usize, _: f64) -> Self::Lanes { ::core::unreachable!() }
+                fn push(_: Self::Lanes, _: &mut #columns, _: usize) { ::core::unreachable!() }
+            }
+        }
     }
 
     fn structs(&self) -> TokenStream {
@@ -116,10 +190,10 @@ impl<'a> Stub<'a> {
         let (lanes, axes, design, fixed) = (&names.lanes, &names.axes, &names.design, &names.fixed);
         let (n, v, lt) = (&names.n, &names.v, &self.lt);
         let phantom = quote!(&'a ());
-        let columns_fields = self.members(|ty| quote!(::std::vec::Vec<#ty>), true);
-        let arrays_fields = self.members(|ty| quote!([#ty; #n]), true);
-        let axes_fields = self.members(|ty| quote!(::dataspace::Axis<#ty>), true);
-        let fixed_fields = self.members(|ty| quote!(#ty), false);
+        let columns_fields = self.members(|ty| quote!(::std::vec::Vec<#ty>), quote!(Columns), true);
+        let arrays_fields = self.members(|ty| quote!([#ty; #n]), quote!(Arrays<#n>), true);
+        let axes_fields = self.members(|ty| quote!(::dataspace::Axis<#ty>), quote!(Axes), true);
+        let fixed_fields = self.members(|ty| quote!(#ty), quote!(), false);
         let debug = [
             quote!(#columns),
             quote!(#arrays<#n>),
@@ -187,8 +261,10 @@ impl<'a> Stub<'a> {
                     type Result = #space;
                     type Block = ();
                     fn block(_: usize) {}
-                    fn push(self, _: &mut (), _: usize) {}
-                    fn finish(_: ::std::vec::Vec<()>, _: usize) -> #space {
+                    fn push(self, _: &mut (), _: usize) -> ::core::result::Result<(), ::dataspace::OutputError> {
+                        ::core::unreachable!()
+                    }
+                    fn finish(_: ::std::vec::Vec<()>, _: usize) -> ::core::result::Result<#space, ::dataspace::OutputError> {
                         ::core::unreachable!()
                     }
                 }

@@ -33,7 +33,10 @@ use errors::Errors;
 use model::Model;
 use proc_macro::TokenStream;
 
-/// Derives a typed, columnar space of the struct's points. See `dataspace::DataSpace`.
+/// Derives a typed, columnar space of the struct's points. Field attributes:
+/// `#[space(fixed)]` (one value shared by every point) and
+/// `#[space(flatten)]` (another derived struct, its free fields columns of
+/// this one, named `field.inner`). See `dataspace::DataSpace`.
 #[proc_macro_derive(DataSpace, attributes(space))]
 pub fn derive_data_space(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -5,6 +5,8 @@
 use crate::ast::{self, Input, Kind};
 use crate::layout::{self, Slot, Storage};
 use crate::names::Names;
+use proc_macro2::TokenStream;
+use quote::quote;
 use syn::{Expr, Ident, Type, Visibility};
 
 pub struct Model<'a> {
@@ -13,10 +15,11 @@ pub struct Model<'a> {
     pub fields: Vec<Field<'a>>,
     /// The space's storage, one per scalar type in order of first use.
     pub storages: Vec<Storage<'a>>,
-    /// The first free field: the one whose length the others must match.
-    pub first_free: &'a Ident,
-    /// Its name as the user reads it.
-    pub first_free_name: String,
+    /// The index of the first free or flattened field in `fields`: the one
+    /// whose length the others must match.
+    pub first: usize,
+    /// Whether a field is flattened.
+    pub has_flatten: bool,
 }
 
 pub struct Field<'a> {
@@ -32,6 +35,15 @@ pub enum FieldKind<'a> {
     Fixed,
     /// A column per point (K columns for an array).
     Free(Free<'a>),
+    /// `#[space(flatten)]`: the free fields of another derived struct.
+    Flatten(Flat),
+}
+
+/// A flattened field: its leaves (the inner struct's free fields, to any
+/// depth) follow the leaves before it.
+pub struct Flat {
+    /// The number of its first leaf, a constant expression.
+    pub leaf: TokenStream,
 }
 
 pub struct Free<'a> {
@@ -39,9 +51,11 @@ pub struct Free<'a> {
     pub scalar: &'a Ident,
     /// `Some(K)` for an array `[scalar; K]`.
     pub array_len: Option<&'a Expr>,
-    /// The free-field number `f`: this field's place among the free fields,
-    /// the index a design's `Plan` takes.
-    pub index: usize,
+    /// The leaf number `f`: this field's place among the leaves (the free
+    /// fields, those of flattened structs included), the index a design's
+    /// `Plan` takes. A constant expression, since a flattened struct before
+    /// it counts as its number of leaves.
+    pub leaf: TokenStream,
     /// Where its columns sit in the storage.
     pub slot: Slot,
 }
@@ -55,26 +69,36 @@ impl<'a> Model<'a> {
             .iter()
             .filter_map(|field| match &field.kind {
                 Kind::Free(column) => Some(column.as_ref()),
-                Kind::Fixed => None,
+                Kind::Fixed | Kind::Flatten => None,
             })
             .collect::<Option<_>>()?;
         let free: Vec<_> = columns.iter().map(|c| (c.scalar, c.array_len)).collect();
         let (storages, slots) = layout::layout(&free);
-        let mut slots = slots.into_iter().zip(columns).enumerate();
+        let mut slots = slots.into_iter().zip(columns);
+        // The leaf count so far: plain free fields, then the leaves of the
+        // flattened fields, which only the compiler knows.
+        let (mut plain, mut nested) = (0usize, Vec::<TokenStream>::new());
         let fields: Vec<Field<'a>> = input
             .fields
             .iter()
             .map(|field| {
+                let leaf = quote!(#plain #(+ #nested)*);
                 let kind = match field.kind {
                     Kind::Fixed => FieldKind::Fixed,
                     Kind::Free(_) => {
-                        let (index, (slot, column)) = slots.next()?;
+                        let (slot, column) = slots.next()?;
+                        plain += 1;
                         FieldKind::Free(Free {
                             scalar: column.scalar,
                             array_len: column.array_len,
-                            index,
+                            leaf,
                             slot,
                         })
+                    }
+                    Kind::Flatten => {
+                        let ty = field.ty;
+                        nested.push(quote!(<#ty as ::dataspace::__private::Flatten>::FIELDS.len()));
+                        FieldKind::Flatten(Flat { leaf })
                     }
                 };
                 Some(Field {
@@ -85,14 +109,14 @@ impl<'a> Model<'a> {
                 })
             })
             .collect::<Option<_>>()?;
-        let first_free = fields
+        let first = fields
             .iter()
-            .find(|field| matches!(field.kind, FieldKind::Free(_)))?;
+            .position(|field| !matches!(field.kind, FieldKind::Fixed))?;
         Some(Model {
             vis: input.vis,
             names: Names::new(input.ident, input.fields.iter().map(|f| f.ty)),
-            first_free: first_free.ident,
-            first_free_name: first_free.name.clone(),
+            first,
+            has_flatten: !nested.is_empty(),
             fields,
             storages,
         })
@@ -102,8 +126,28 @@ impl<'a> Model<'a> {
     pub fn free(&self) -> impl Iterator<Item = (&Field<'a>, &Free<'a>)> + Clone {
         self.fields.iter().filter_map(|field| match &field.kind {
             FieldKind::Free(free) => Some((field, free)),
-            FieldKind::Fixed => None,
+            _ => None,
         })
+    }
+
+    /// The fields that vary per point, free or flattened, in declaration order.
+    pub fn per_point(&self) -> impl Iterator<Item = &Field<'a>> + Clone {
+        self.fields
+            .iter()
+            .filter(|field| !matches!(field.kind, FieldKind::Fixed))
+    }
+
+    /// The flattened fields, in declaration order.
+    pub fn flattened(&self) -> impl Iterator<Item = (&Field<'a>, &Flat)> + Clone {
+        self.fields.iter().filter_map(|field| match &field.kind {
+            FieldKind::Flatten(flat) => Some((field, flat)),
+            _ => None,
+        })
+    }
+
+    /// The first free or flattened field, which sets N.
+    pub fn first(&self) -> &Field<'a> {
+        &self.fields[self.first]
     }
 
     /// The fixed fields, in declaration order.

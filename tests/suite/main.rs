@@ -15,6 +15,7 @@ mod common;
 mod arithmetic;
 mod design;
 mod executor;
+mod flatten;
 mod i64;
 mod integrate;
 mod io;

@@ -18,6 +18,10 @@ fn input_doc(field: &Field) -> String {
     match field.kind {
         FieldKind::Fixed => format!("`{}`: one value shared by every point.", field.name),
         FieldKind::Free(_) => format!("`{}`: one value per point.", field.name),
+        FieldKind::Flatten(_) => format!(
+            "`{}`: the flattened struct's own input, its columns named `{}.<field>`.",
+            field.name, field.name
+        ),
     }
 }
 
@@ -31,6 +35,10 @@ fn columns_struct(model: &Model) -> TokenStream {
             FieldKind::Free(_) => {
                 quote!(#[doc = #doc] pub #ident: ::dataspace::__private::Vec<#ty>)
             }
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(#[doc = #doc] pub #ident: #flat::Columns)
+            }
         }
     });
     let doc = format!(
@@ -39,9 +47,10 @@ fn columns_struct(model: &Model) -> TokenStream {
          Checked by [`{space}::new`]."
     );
     let clone = clone_impl(model, quote!(#columns), quote!());
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #vis struct #columns { #(#fields,)* }
+        #vis struct #columns #bounds { #(#fields,)* }
 
         #clone
     }
@@ -55,6 +64,10 @@ fn arrays_struct(model: &Model) -> TokenStream {
         match field.kind {
             FieldKind::Fixed => quote!(#[doc = #doc] pub #ident: #ty),
             FieldKind::Free(_) => quote!(#[doc = #doc] pub #ident: [#ty; #n]),
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(#[doc = #doc] pub #ident: #flat::Arrays<#n>)
+            }
         }
     });
     let doc = format!(
@@ -62,9 +75,10 @@ fn arrays_struct(model: &Model) -> TokenStream {
          compiler. Built into a space by [`{space}::from_arrays`]."
     );
     let clone = clone_impl(model, quote!(#arrays<#n>), quote!(<const #n: usize>));
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #vis struct #arrays<const #n: usize> { #(#fields,)* }
+        #vis struct #arrays<const #n: usize> #bounds { #(#fields,)* }
 
         #clone
     }
@@ -89,15 +103,33 @@ fn columns_ref_struct(model: &Model) -> TokenStream {
                 };
                 quote!(#[doc = #doc] pub #ident: #slice)
             }
+            FieldKind::Flatten(_) => {
+                let doc = format!("`{name}`: the flattened struct's columns, borrowed.");
+                let flat = super::flat(field);
+                quote!(#[doc = #doc] pub #ident: #flat::ColumnsRef<'a>)
+            }
         }
     });
     let doc = format!(
         "The columns of a [`{space}`], borrowed: each free field as a slice of N values, \
          each fixed field by reference. Made by [`{space}::columns`]."
     );
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Copy)]
-        #vis struct #columns_ref<'a> { #(#fields,)* }
+        #vis struct #columns_ref<'a> #bounds { #(#fields,)* }
+
+        // Written out rather than derived, so that they carry the bounds
+        // spanned at the flattened fields (see `flat_bounds`).
+        #[automatically_derived]
+        impl<'a> ::core::clone::Clone for #columns_ref<'a> #bounds {
+            #[inline]
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        #[automatically_derived]
+        impl<'a> ::core::marker::Copy for #columns_ref<'a> #bounds {}
     }
 }

@@ -16,22 +16,28 @@ pub fn expand(model: &Model) -> TokenStream {
     let lt = quote!('a,);
     let bounds = lane_bounds(model, v);
     let all = || model.fields.iter();
-    let mut tokens = debug_impl(model, quote!(#columns), quote!(), fields(all(), Owned));
+    let flat_where = super::flat_where(model);
+    let mut tokens = debug_impl(
+        model,
+        quote!(#columns #flat_where),
+        quote!(),
+        fields(all(), Owned),
+    );
     tokens.extend(debug_impl(
         model,
-        quote!(#arrays<#n>),
+        quote!(#arrays<#n> #flat_where),
         quote!(<const #n: usize>),
         fields(all(), Owned),
     ));
     tokens.extend(debug_impl(
         model,
-        quote!(#columns_ref<'a>),
+        quote!(#columns_ref<'a> #flat_where),
         quote!(<'a>),
         fields(all(), Borrowed),
     ));
     tokens.extend(debug_impl(
         model,
-        quote!(#axes),
+        quote!(#axes #flat_where),
         quote!(),
         fields(all(), Owned),
     ));
@@ -64,9 +70,10 @@ fn space_display(model: &Model) -> TokenStream {
     let local = names::hidden("columns");
     let fixed = fixed_entries(model, quote!(#local), Borrowed);
     let imports = debug_imports(model);
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::core::fmt::Display for #space {
+        impl ::core::fmt::Display for #space #bounds {
             /// The summary of the space: its number of points, each column
             /// with its type, its smallest and largest value and its count
             /// of NaN, each fixed field with its value.
@@ -111,7 +118,7 @@ fn entry(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
 fn value(field: &Field, from: TokenStream, holds: Holds) -> TokenStream {
     let ident = field.ident;
     match (&field.kind, holds) {
-        (FieldKind::Free(_), _) => quote!(&#from.#ident),
+        (FieldKind::Free(_) | FieldKind::Flatten(_), _) => quote!(&#from.#ident),
         (FieldKind::Fixed, Owned) => {
             quote!(&(&::dataspace::__private::DebugField(&#from.#ident)).dataspace_debug())
         }
@@ -191,11 +198,14 @@ fn space_debug(model: &Model) -> TokenStream {
             quote!(.field(#field_name, &::core::format_args!(#shape, #len)))
         }
         FieldKind::Fixed => entry(field, quote!(#local), Borrowed),
+        // The inner space's own summary: its length and column shapes.
+        FieldKind::Flatten(_) => entry(field, quote!(self), Borrowed),
     });
     let imports = debug_imports(model);
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::core::fmt::Debug for #space {
+        impl ::core::fmt::Debug for #space #bounds {
             fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #imports
                 let #local = self.columns();

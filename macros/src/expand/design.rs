@@ -1,7 +1,7 @@
 //! `XAxes`, its `Axes` and `AxesLanes<V>` impls, and `XDesign`, an alias of
 //! `dataspace::Design<XAxes>`.
 
-use super::{clone_fixed, clone_impl, lane_bounds, lanes_tail, private};
+use super::{Ctx, clone_fixed, clone_impl, lane_bounds, lanes_tail, private};
 use crate::model::{Field, FieldKind, Model};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -25,6 +25,15 @@ fn axes_struct(model: &Model) -> TokenStream {
                 let doc = format!("The values of `{}`.", field.name);
                 quote!(#[doc = #doc] pub #ident: ::dataspace::Axis<#ty>)
             }
+            FieldKind::Flatten(_) => {
+                let doc = format!(
+                    "The axes of the flattened struct's fields, named `{}.<field>` in \
+                     groups, summaries and errors.",
+                    field.name
+                );
+                let flat = super::flat(field);
+                quote!(#[doc = #doc] pub #ident: #flat::Axes)
+            }
         }
     });
     let doc = format!(
@@ -32,9 +41,10 @@ fn axes_struct(model: &Model) -> TokenStream {
          [`{point}`], a value per fixed field."
     );
     let clone = clone_impl(model, quote!(#axes), quote!());
+    let bounds = super::flat_where(model);
     quote! {
         #[doc = #doc]
-        #vis struct #axes { #(#fields,)* }
+        #vis struct #axes #bounds { #(#fields,)* }
 
         #clone
     }
@@ -58,75 +68,137 @@ fn design_alias(model: &Model) -> TokenStream {
     }
 }
 
-/// A field's value at point `index` of a design, from its axis.
-fn point_value(field: &Field) -> TokenStream {
-    let ident = field.ident;
-    match &field.kind {
-        FieldKind::Fixed => clone_fixed(field, quote!(&self.#ident)),
-        FieldKind::Free(free) => {
-            let f = free.index;
-            quote!(::dataspace::__private::axis_value(&self.#ident, plan, #f, index))
-        }
-    }
+/// The fields of point `index` of a design with `plan`, from the axes `recv`.
+pub fn point_fields(model: &Model, ctx: &Ctx) -> Vec<TokenStream> {
+    let recv = &ctx.recv;
+    model
+        .fields
+        .iter()
+        .map(|field| {
+            let ident = field.ident;
+            let value = match &field.kind {
+                FieldKind::Fixed => clone_fixed(field, quote!(&#recv.#ident)),
+                FieldKind::Free(free) => {
+                    let f = ctx.leaf(&free.leaf);
+                    quote!(::dataspace::__private::axis_value(&#recv.#ident, plan, #f, index))
+                }
+                FieldKind::Flatten(flat) => {
+                    let (hooks, f) = (super::flat(field), ctx.leaf(&flat.leaf));
+                    quote!(#hooks::point(&#recv.#ident, plan, #f, index))
+                }
+            };
+            quote!(#ident: #value)
+        })
+        .collect()
 }
 
-/// A field of `XColumns` in `to_space`: a free field's axis evaluated at every point.
-fn column_value(field: &Field) -> TokenStream {
-    let ident = field.ident;
-    match &field.kind {
-        FieldKind::Fixed => clone_fixed(field, quote!(&self.#ident)),
-        FieldKind::Free(free) => {
-            let f = free.index;
-            quote!(::dataspace::__private::axis_column(&self.#ident, plan, #f)?)
+/// The fields of `XColumns` in `to_space`: each axis evaluated at every point.
+pub fn column_fields(model: &Model, ctx: &Ctx) -> Vec<TokenStream> {
+    let recv = &ctx.recv;
+    model
+        .fields
+        .iter()
+        .map(|field| {
+            let ident = field.ident;
+            let value = match &field.kind {
+                FieldKind::Fixed => clone_fixed(field, quote!(&#recv.#ident)),
+                FieldKind::Free(free) => {
+                    let f = ctx.leaf(&free.leaf);
+                    quote!(::dataspace::__private::axis_column(&#recv.#ident, plan, #f)?)
+                }
+                FieldKind::Flatten(flat) => {
+                    let (hooks, f) = (super::flat(field), ctx.leaf(&flat.leaf));
+                    quote!(#hooks::design_columns(&#recv.#ident, plan, #f)?)
+                }
+            };
+            quote!(#ident: #value)
+        })
+        .collect()
+}
+
+/// Statements pushing each leaf's checked `FieldAxis` to `out`, a `&mut Vec`.
+pub fn field_axes_pushes(model: &Model, ctx: &Ctx) -> TokenStream {
+    let (recv, private) = (&ctx.recv, private());
+    let pushes = model.per_point().map(|field| {
+        let ident = field.ident;
+        match &field.kind {
+            FieldKind::Free(free) => {
+                let name = ctx.name(model, field, free);
+                quote!(out.push(#private::check_axis(#name, &#recv.#ident)?);)
+            }
+            FieldKind::Flatten(flat) => {
+                let (hooks, names, f) =
+                    (super::flat(field), ctx.names(model), ctx.leaf(&flat.leaf));
+                quote!(#hooks::field_axes(&#recv.#ident, #names, #f, out)?;)
+            }
+            FieldKind::Fixed => quote!(),
         }
-    }
+    });
+    quote!(#(#pushes)*)
+}
+
+/// Statements calling `out` with each field's line of a design's summary.
+pub fn describe_calls(model: &Model, ctx: &Ctx) -> TokenStream {
+    let recv = &ctx.recv;
+    let calls = model.fields.iter().map(|field| {
+        let (ident, name, ty) = (field.ident, &field.name, field.ty);
+        let ty = super::type_text(ty);
+        match &field.kind {
+            FieldKind::Free(free) => {
+                let name = ctx.name(model, field, free);
+                quote!(out(#name, #ty, &#recv.#ident, false);)
+            }
+            FieldKind::Fixed => quote! {
+                out(#name, #ty, &(&::dataspace::__private::DebugField(&#recv.#ident)).dataspace_debug(), true);
+            },
+            FieldKind::Flatten(flat) => {
+                let (hooks, names, f) = (super::flat(field), ctx.names(model), ctx.leaf(&flat.leaf));
+                quote!(#hooks::describe(&#recv.#ident, #names, #f, out);)
+            }
+        }
+    });
+    quote!(#(#calls)*)
 }
 
 fn axes_impl(model: &Model) -> TokenStream {
     let names = &model.names;
     let (point, axes, space, columns) = (&names.point, &names.axes, &names.space, &names.columns);
     let private = private();
-    let field_names = model.free().map(|(field, _)| &field.name);
-    let checks = model.free().map(|(field, _)| {
-        let (ident, name) = (field.ident, &field.name);
-        quote!(#private::check_axis(#name, &self.#ident)?)
-    });
-    let idents = model.fields.iter().map(|field| field.ident);
-    let (idents2, points) = (idents.clone(), model.fields.iter().map(point_value));
-    let column_values = model.fields.iter().map(column_value);
+    let ctx = Ctx::own();
+    let fields_const = super::fields_const(model);
+    let pushes = field_axes_pushes(model, &ctx);
+    let points = point_fields(model, &ctx);
+    let column_values = column_fields(model, &ctx);
     let imports = super::debug::debug_imports(model);
-    let describe = model.fields.iter().map(|field| {
-        let (ident, name, ty) = (field.ident, &field.name, field.ty);
-        let ty = super::type_text(ty);
-        match field.kind {
-            FieldKind::Free(_) => quote!(out(#name, #ty, &self.#ident, false);),
-            FieldKind::Fixed => quote! {
-                out(#name, #ty, &(&::dataspace::__private::DebugField(&self.#ident)).dataspace_debug(), true);
-            },
-        }
-    });
+    let describe = describe_calls(model, &ctx);
+    let bounds = super::flat_where(model);
     quote! {
         #[automatically_derived]
-        impl ::dataspace::Axes for #axes {
+        impl ::dataspace::Axes for #axes #bounds {
             type Point = #point;
             type Space = #space;
-            const FIELDS: &'static [&'static str] = &[#(#field_names),*];
+            const FIELDS: &'static [&'static str] = #fields_const;
 
             fn field_axes(&self) -> #private::Result<#private::Vec<#private::FieldAxis>, ::dataspace::DesignError> {
-                #private::Ok(#private::Vec::from([#(#checks),*]))
+                let mut fields = #private::Vec::with_capacity(<Self as ::dataspace::Axes>::FIELDS.len());
+                {
+                    let out = &mut fields;
+                    #pushes
+                }
+                #private::Ok(fields)
             }
 
             fn describe(&self, out: &mut dyn FnMut(&str, &str, &dyn ::core::fmt::Debug, bool)) {
                 #imports
-                #(#describe)*
+                #describe
             }
 
             fn point(&self, plan: &#private::Plan, index: usize) -> #point {
-                #point { #(#idents: #points,)* }
+                #point { #(#points,)* }
             }
 
             fn to_space(&self, plan: &#private::Plan) -> #private::Result<#space, ::dataspace::DesignError> {
-                let columns = #columns { #(#idents2: #column_values,)* };
+                let columns = #columns { #(#column_values,)* };
                 // Every column holds `plan.len()` values: no length to check.
                 #private::Ok(<#space as #private::FromChecked>::from_checked(plan.len(), columns))
             }
@@ -134,35 +206,50 @@ fn axes_impl(model: &Model) -> TokenStream {
     }
 }
 
-/// A field of `XLanes` in a design: a free field's pack evaluated lane by lane.
-fn lanes_value(model: &Model, field: &Field) -> TokenStream {
-    let (ident, v) = (field.ident, &model.names.v);
+/// A field of `XLanes` in a design: a free field's pack evaluated lane by
+/// lane, from the axes `ctx.recv`.
+fn lanes_value(model: &Model, field: &Field, ctx: &Ctx) -> TokenStream {
+    let (ident, v, recv) = (field.ident, &model.names.v, &ctx.recv);
     match &field.kind {
-        FieldKind::Fixed => quote!(&self.#ident),
+        FieldKind::Fixed => quote!(&#recv.#ident),
         FieldKind::Free(free) => {
-            let (scalar, f) = (free.scalar, free.index);
+            let (scalar, f) = (free.scalar, ctx.leaf(&free.leaf));
             match free.array_len {
                 Some(_) => {
-                    quote!(::dataspace::__private::axis_packs::<#scalar, #v, _>(&self.#ident, plan, #f, start, end, fill))
+                    quote!(::dataspace::__private::axis_packs::<#scalar, #v, _>(&#recv.#ident, plan, #f, start, end, fill))
                 }
                 None => {
-                    quote!(::dataspace::__private::axis_pack::<#scalar, #v>(&self.#ident, plan, #f, start, end, fill))
+                    quote!(::dataspace::__private::axis_pack::<#scalar, #v>(&#recv.#ident, plan, #f, start, end, fill))
                 }
             }
         }
+        FieldKind::Flatten(flat) => {
+            let (lanes, f) = (super::flat_lanes(model, field), ctx.leaf(&flat.leaf));
+            quote!(#lanes::design_lanes(&#recv.#ident, plan, #f, start, end, fill))
+        }
     }
+}
+
+/// The `XLanes` literal of points `start .. start + V` of a design with
+/// `plan`, lanes at or past `end` holding `fill`.
+pub fn design_lanes(model: &Model, ctx: &Ctx) -> TokenStream {
+    let (lanes, v, private) = (&model.names.lanes, &model.names.v, private());
+    let tail = lanes_tail(
+        quote!(#private::valid_lanes::<#v>(end, start)),
+        quote!(start),
+    );
+    let fields = model.fields.iter().map(|field| {
+        let (ident, value) = (field.ident, lanes_value(model, field, ctx));
+        quote!(#ident: #value)
+    });
+    quote!(#lanes { #(#fields,)* #tail })
 }
 
 fn axes_lanes_impl(model: &Model) -> TokenStream {
     let (axes, lanes, v) = (&model.names.axes, &model.names.lanes, &model.names.v);
     let (lt, bounds) = (quote!('a,), lane_bounds(model, v));
     let private = private();
-    let tail = lanes_tail(
-        quote!(#private::valid_lanes::<#v>(end, start)),
-        quote!(start),
-    );
-    let idents = model.fields.iter().map(|field| field.ident);
-    let values = model.fields.iter().map(|field| lanes_value(model, field));
+    let body = design_lanes(model, &Ctx::own());
     quote! {
         #[automatically_derived]
         impl<const #v: usize> ::dataspace::AxesLanes<#v> for #axes where #bounds {
@@ -170,10 +257,7 @@ fn axes_lanes_impl(model: &Model) -> TokenStream {
 
             #[inline]
             fn lanes(&self, plan: &#private::Plan, start: usize, end: usize, fill: f64) -> Self::Lanes<'_> {
-                #lanes {
-                    #(#idents: #values,)*
-                    #tail
-                }
+                #body
             }
         }
     }

@@ -2,7 +2,7 @@
 //! `XSpace` (what every reader builds it with).
 
 use super::private;
-use crate::model::Model;
+use crate::model::{FieldKind, Model};
 use crate::names;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -34,21 +34,31 @@ fn fixed_struct(model: &Model) -> TokenStream {
 fn record_impl(model: &Model) -> TokenStream {
     let (point, private, out) = (&model.names.point, private(), names::hidden("out"));
     let io = quote!(::dataspace::io);
-    let header = model.free().map(|(field, _)| {
+    let bounds = super::flat_where(model);
+    let header = model.per_point().map(|field| {
         let (ty, name) = (field.ty, &field.name);
-        quote!(<#ty as #io::Cells>::names(#name, #out);)
+        match field.kind {
+            FieldKind::Flatten(_) => quote!(#private::flatten_header::<#ty>(#name, #out);),
+            _ => quote!(<#ty as #io::Cells>::names(#name, #out);),
+        }
     });
-    let dtypes = model.free().map(|(field, _)| {
+    let dtypes = model.per_point().map(|field| {
         let ty = field.ty;
-        quote!(<#ty as #io::Cells>::dtypes(#out);)
+        match field.kind {
+            FieldKind::Flatten(_) => quote!(<#ty as #io::Record>::dtypes(#out);),
+            _ => quote!(<#ty as #io::Cells>::dtypes(#out);),
+        }
     });
-    let cells = model.free().map(|(field, _)| {
+    let cells = model.per_point().map(|field| {
         let ident = field.ident;
-        quote!(#io::Cells::cells(&self.#ident, #out);)
+        match field.kind {
+            FieldKind::Flatten(_) => quote!(#io::Record::cells(&self.#ident, #out);),
+            _ => quote!(#io::Cells::cells(&self.#ident, #out);),
+        }
     });
     quote! {
         #[automatically_derived]
-        impl #io::Record for #point {
+        impl #io::Record for #point #bounds {
             fn header(#out: &mut #private::Vec<::std::string::String>) {
                 #(#header)*
             }
@@ -69,18 +79,31 @@ fn from_records_impl(model: &Model) -> TokenStream {
     let (space, columns, fixed) = (&names.space, &names.columns, &names.fixed);
     let (private, fields_param) = (private(), names::fields_param());
     let io = quote!(::dataspace::io);
-    let empty = model.free().map(|(field, _)| {
+    let empty = model.per_point().map(|field| {
         let ident = field.ident;
-        quote!(#ident: #private::Vec::new())
+        match field.kind {
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(#ident: #flat::with_capacity(0))
+            }
+            _ => quote!(#ident: #private::Vec::new()),
+        }
     });
     let fixed_fields = model.fixed().map(|field| field.ident);
-    let push = model.free().map(|(field, _)| {
+    let bounds = super::flat_where(model);
+    let push = model.per_point().map(|field| {
         let (ident, ty) = (field.ident, field.ty);
-        quote!(columns.#ident.push(#io::Fields::next::<#ty>(fields)?);)
+        match field.kind {
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(<#flat::Space as #io::FromRecords>::push(&mut columns.#ident, fields)?;)
+            }
+            _ => quote!(columns.#ident.push(#io::Fields::next::<#ty>(fields)?);),
+        }
     });
     quote! {
         #[automatically_derived]
-        impl #io::FromRecords for #space {
+        impl #io::FromRecords for #space #bounds {
             type Columns = #columns;
             type Fixed = #fixed;
 

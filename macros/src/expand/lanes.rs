@@ -42,6 +42,14 @@ fn lanes_struct(model: &Model) -> TokenStream {
                 let pack = pack_type(model, free);
                 quote!(#[doc = #doc] pub #ident: #pack)
             }
+            FieldKind::Flatten(_) => {
+                let doc = format!(
+                    "`{name}` of V consecutive points: the flattened struct's lanes, its \
+                     fields read as `p.{name}.field`."
+                );
+                let lanes = super::flat_lanes(model, field);
+                quote!(#[doc = #doc] pub #ident: #lanes::Lanes)
+            }
         }
     });
     let doc = format!(
@@ -61,15 +69,19 @@ fn lanes_struct(model: &Model) -> TokenStream {
     }
 }
 
-/// Lane `k` of a field, as a value of the point.
-fn lane_value(model: &Model, field: &Field) -> TokenStream {
+/// Lane `k < V` of a field of the lanes `recv`, as a value of the point.
+pub fn lane_value(model: &Model, field: &Field, recv: &TokenStream) -> TokenStream {
     let (ident, v) = (field.ident, &model.names.v);
     match &field.kind {
-        FieldKind::Fixed => clone_fixed(field, quote!(self.#ident)),
+        FieldKind::Fixed => clone_fixed(field, quote!(#recv.#ident)),
         FieldKind::Free(free) if free.array_len.is_some() => quote! {
-            ::core::array::from_fn(|i| ::dataspace::Pack::<#v>::to_array(self.#ident[i])[k])
+            ::core::array::from_fn(|i| ::dataspace::Pack::<#v>::to_array(#recv.#ident[i])[k])
         },
-        FieldKind::Free(_) => quote!(::dataspace::Pack::<#v>::to_array(self.#ident)[k]),
+        FieldKind::Free(_) => quote!(::dataspace::Pack::<#v>::to_array(#recv.#ident)[k]),
+        FieldKind::Flatten(_) => {
+            let lanes = super::flat_lanes(model, field);
+            quote!(#lanes::lane(&#recv.#ident, k))
+        }
     }
 }
 
@@ -84,7 +96,7 @@ fn lanes_impls(model: &Model) -> TokenStream {
         private(),
     );
     let lane = model.fields.iter().map(|field| {
-        let (ident, value) = (field.ident, lane_value(model, field));
+        let (ident, value) = (field.ident, lane_value(model, field, &quote!(self)));
         quote!(#ident: #value)
     });
     quote! {
@@ -134,11 +146,21 @@ enum Load {
     Past,
 }
 
-/// A field of `XLanes` in the `load` case, read from the space.
-fn load_field(model: &Model, field: &Field, load: Load) -> TokenStream {
+/// A field of `XLanes` in the `load` case, read from the space `recv`.
+fn load_field(model: &Model, field: &Field, load: Load, recv: &TokenStream) -> TokenStream {
     let (ident, v, private) = (field.ident, &model.names.v, private());
-    let FieldKind::Free(free) = &field.kind else {
-        return quote!(#ident: &self.#ident);
+    let free = match &field.kind {
+        FieldKind::Free(free) => free,
+        FieldKind::Fixed => return quote!(#ident: &#recv.#ident),
+        FieldKind::Flatten(_) => {
+            let lanes = super::flat_lanes(model, field);
+            let case = match load {
+                Load::Full => quote!(#private::Load::Full { valid }),
+                Load::Tail => quote!(#private::Load::Tail { end, valid }),
+                Load::Past => quote!(#private::Load::Past),
+            };
+            return quote!(#ident: #lanes::load(&#recv.#ident, #case, start, fill));
+        }
     };
     let (storage, offset, scalar) = (&free.slot.storage, &free.slot.offset, free.scalar);
     let column = match free.array_len {
@@ -146,8 +168,8 @@ fn load_field(model: &Model, field: &Field, load: Load) -> TokenStream {
         None => quote!(#offset),
     };
     let pack = match load {
-        Load::Full => quote!(self.#storage.load::<#v>(#column, start)),
-        Load::Tail => quote!(self.#storage.load_tail::<#v>(#column, start, end, fill)),
+        Load::Full => quote!(#recv.#storage.load::<#v>(#column, start)),
+        Load::Tail => quote!(#recv.#storage.load_tail::<#v>(#column, start, end, fill)),
         Load::Past => quote!(#private::filled::<#scalar, #v>(fill)),
     };
     match free.array_len {
@@ -156,10 +178,10 @@ fn load_field(model: &Model, field: &Field, load: Load) -> TokenStream {
     }
 }
 
-fn packed_space_impl(model: &Model) -> TokenStream {
-    let (space, lanes, v) = (&model.names.space, &model.names.lanes, &model.names.v);
-    let (lt_use, lt_elided) = (quote!('a,), quote!('_,));
-    let (bounds, private) = (lane_bounds(model, v), private());
+/// `match #load { .. }` building the lanes at `start` of the space `recv`
+/// in each case of a `__private::Load`, with `fill` in bound.
+pub fn load_match(model: &Model, recv: &TokenStream, load: TokenStream) -> TokenStream {
+    let (lanes, private) = (&model.names.lanes, private());
     let (tail_valid, tail_past) = (
         lanes_tail(quote!(valid), quote!(start)),
         lanes_tail(quote!(0), quote!(start)),
@@ -168,9 +190,51 @@ fn packed_space_impl(model: &Model) -> TokenStream {
         model
             .fields
             .iter()
-            .map(move |field| load_field(model, field, load))
+            .map(move |field| load_field(model, field, load, recv))
     };
     let (full, tail, past) = (fields(Load::Full), fields(Load::Tail), fields(Load::Past));
+    let past: Vec<TokenStream> = past.collect();
+    let cases = quote! {
+        match #load {
+            #private::Load::Full { valid } => #lanes { #(#full,)* #tail_valid },
+            #private::Load::Tail { end, valid } => #lanes { #(#tail,)* #tail_valid },
+            // Whole packs of fill: the trailing blocks when N is small.
+            #private::Load::Past => #lanes { #(#past,)* #tail_past },
+        }
+    };
+    if !model.has_flatten {
+        return cases;
+    }
+    // Each flattened space holds as many points as this one (both are
+    // built from columns checked against N). Saying so lets the compiler
+    // fold the inner loads' own `start < len` checks into the one `load`
+    // made: without it, each inner load keeps a branch, its packs go
+    // through the stack, and an in-cache pass ran 1.2x slower
+    // (`bench-results/flatten.log`). The test is loop-invariant.
+    let len = super::space::space_len(model, recv);
+    let same = model.flattened().map(|(field, _)| {
+        let (ident, flat) = (field.ident, super::flat(field));
+        quote!(#flat::len(&#recv.#ident) == __dataspace_len)
+    });
+    quote! {{
+        let __dataspace_len = #len;
+        if #(#same)&&* {
+            #cases
+        } else {
+            #lanes { #(#past,)* #tail_past }
+        }
+    }}
+}
+
+fn packed_space_impl(model: &Model) -> TokenStream {
+    let (space, lanes, v) = (&model.names.space, &model.names.lanes, &model.names.v);
+    let (lt_use, lt_elided) = (quote!('a,), quote!('_,));
+    let (bounds, private) = (lane_bounds(model, v), private());
+    let body = load_match(
+        model,
+        &quote!(self),
+        quote!(#private::plan_load::<#v>(start, end, ::dataspace::Space::len(self), fill)),
+    );
     quote! {
         #[automatically_derived]
         impl<const #v: usize> ::dataspace::PackedSpace<#v> for #space where #bounds {
@@ -178,12 +242,7 @@ fn packed_space_impl(model: &Model) -> TokenStream {
 
             #[inline(always)]
             fn load_until(&self, start: usize, end: usize, fill: f64) -> #lanes<#lt_elided #v> {
-                match #private::plan_load::<#v>(start, end, ::dataspace::Space::len(self), fill) {
-                    #private::Load::Full { valid } => #lanes { #(#full,)* #tail_valid },
-                    #private::Load::Tail { end, valid } => #lanes { #(#tail,)* #tail_valid },
-                    // Whole packs of fill: the trailing blocks when N is small.
-                    #private::Load::Past => #lanes { #(#past,)* #tail_past },
-                }
+                #body
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use super::lanes::pack_type;
 use super::{lane_bounds, lanes_tail, private};
-use crate::model::{Field, Free, Model};
+use crate::model::{Field, FieldKind, Model};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -27,11 +27,18 @@ fn new_fn(model: &Model) -> TokenStream {
         true => format_ident!("__dataspace_{}", field.ident),
         false => field.ident.clone(),
     };
-    let args = model.free().map(|(field, free)| {
-        let (arg, pack) = (arg(field), pack_type(model, free));
+    let args = model.per_point().map(|field| {
+        let arg = arg(field);
+        let pack = match &field.kind {
+            FieldKind::Free(free) => pack_type(model, free),
+            _ => {
+                let lanes = super::flat_lanes(model, field);
+                quote!(#lanes::Lanes)
+            }
+        };
         quote!(#arg: #pack)
     });
-    let fields = model.free().map(|(field, _)| {
+    let fields = model.per_point().map(|field| {
         let (ident, arg) = (field.ident, arg(field));
         quote!(#ident: #arg)
     });
@@ -52,38 +59,68 @@ fn new_fn(model: &Model) -> TokenStream {
     }
 }
 
-/// Appends the first `valid` lanes of a field to `block`.
-fn push_lanes(model: &Model, field: &Field, free: &Free) -> TokenStream {
+/// Appends the first `valid` lanes of a field of the lanes `recv` to `block`.
+pub fn push_lanes(model: &Model, field: &Field, recv: &TokenStream) -> TokenStream {
     let (ident, v) = (field.ident, &model.names.v);
-    match free.array_len {
-        Some(_) => quote! {
-            let lanes = self.#ident.map(::dataspace::Pack::<#v>::to_array);
+    match &field.kind {
+        FieldKind::Free(free) if free.array_len.is_some() => quote! {
+            let __dataspace_lanes = #recv.#ident.map(::dataspace::Pack::<#v>::to_array);
             for lane in 0..valid {
-                block.#ident.push(::core::array::from_fn(|k| lanes[k][lane]));
+                block.#ident.push(::core::array::from_fn(|k| __dataspace_lanes[k][lane]));
             }
         },
-        None => quote! {
-            block.#ident.extend_from_slice(&::dataspace::Pack::<#v>::to_array(self.#ident)[..valid]);
+        FieldKind::Free(_) => quote! {
+            block.#ident.extend_from_slice(&::dataspace::Pack::<#v>::to_array(#recv.#ident)[..valid]);
         },
+        FieldKind::Flatten(_) => {
+            let lanes = super::flat_lanes(model, field);
+            quote!(#lanes::push(#recv.#ident, &mut block.#ident, valid);)
+        }
+        FieldKind::Fixed => quote!(),
     }
+}
+
+/// `XColumns` with room for `points` values per column (a struct without
+/// fixed fields).
+pub fn columns_with_capacity(model: &Model) -> TokenStream {
+    let (columns, private) = (&model.names.columns, private());
+    let init = model.per_point().map(|field| {
+        let ident = field.ident;
+        match field.kind {
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(#ident: #flat::with_capacity(points))
+            }
+            _ => quote!(#ident: #private::Vec::with_capacity(points)),
+        }
+    });
+    quote!(#columns { #(#init,)* })
+}
+
+/// Statements appending the columns `block` to the columns `all`.
+pub fn append_columns(model: &Model) -> TokenStream {
+    let append = model.per_point().map(|field| {
+        let ident = field.ident;
+        match field.kind {
+            FieldKind::Flatten(_) => {
+                let flat = super::flat(field);
+                quote!(#flat::append(&mut all.#ident, block.#ident);)
+            }
+            _ => quote!(all.#ident.extend(block.#ident);),
+        }
+    });
+    quote!(#(#append)*)
 }
 
 fn output_impl(model: &Model) -> TokenStream {
     let names = &model.names;
     let (space, lanes, columns, v) = (&names.space, &names.lanes, &names.columns, &names.v);
     let (bounds, private) = (lane_bounds(model, v), private());
-    let init = model.free().map(|(field, _)| {
-        let ident = field.ident;
-        quote!(#ident: #private::Vec::with_capacity(points))
-    });
-    let init: Vec<_> = init.collect();
+    let init = columns_with_capacity(model);
     let push = model
-        .free()
-        .map(|(field, free)| push_lanes(model, field, free));
-    let append = model.free().map(|(field, _)| {
-        let ident = field.ident;
-        quote!(all.#ident.extend(block.#ident);)
-    });
+        .per_point()
+        .map(|field| push_lanes(model, field, &quote!(self)));
+    let append = append_columns(model);
     quote! {
         #[automatically_derived]
         impl<'a, const #v: usize> ::dataspace::Output<#v> for #lanes<'a, #v> where #bounds {
@@ -91,7 +128,7 @@ fn output_impl(model: &Model) -> TokenStream {
             type Block = #columns;
 
             fn block(points: usize) -> #columns {
-                #columns { #(#init,)* }
+                #init
             }
 
             #[inline]
@@ -103,9 +140,9 @@ fn output_impl(model: &Model) -> TokenStream {
 
             fn finish(blocks: #private::Vec<#columns>, len: usize) -> #private::Result<#space, ::dataspace::OutputError> {
                 let points = #private::padded_len(len);
-                let mut all = #columns { #(#init,)* };
+                let mut all = #init;
                 for block in blocks {
-                    #(#append)*
+                    #append
                 }
                 #private::Ok(#space::new(all).expect("every output column holds one value per point"))
             }
