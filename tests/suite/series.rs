@@ -278,6 +278,16 @@ fn npy_sink_streams_scalar_and_array_results() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Streams `decay` over `space` into a new folder `dir` (`x.npy`, `x2.npy`
+/// beside the parameters).
+fn stream<const V: usize>(executor: &Executor, space: &DecaySpace, dir: &std::path::Path)
+where
+    f32: Float<V>,
+{
+    let mut sink = NpySink::create(dir, &["x", "x2"]).unwrap();
+    executor.run_into(space, decay::<V>, &mut sink).unwrap();
+}
+
 /// Cuts the file at `path` to `len` bytes.
 fn cut(path: &std::path::Path, len: u64) {
     std::fs::OpenOptions::new()
@@ -293,13 +303,7 @@ fn an_interrupted_run_resumes_to_the_same_bytes() {
     let space = space(5000);
     let executor = Executor::parallel().threads(2).unwrap();
     let dir = scratch("resume");
-    executor
-        .run_into(
-            &space,
-            decay::<16>,
-            &mut NpySink::create(&dir, &["x", "x2"]).unwrap(),
-        )
-        .unwrap();
+    stream::<16>(&executor, &space, &dir);
     let whole = files(&dir);
     let row = (SAMPLES * 4) as u64;
     // (rows left in rate.npy, x0.npy, x.npy, x2.npy; bytes past them), as a
@@ -348,13 +352,7 @@ fn a_folder_of_another_run_is_an_error_not_a_resume() {
     let space = space(100);
     let executor = Executor::sequential();
     let dir = scratch("other");
-    executor
-        .run_into(
-            &space,
-            decay::<8>,
-            &mut NpySink::create(&dir, &["x", "x2"]).unwrap(),
-        )
-        .unwrap();
+    stream::<8>(&executor, &space, &dir);
 
     // More points than the run has.
     let small = space.slice(0..50).unwrap();
@@ -565,13 +563,7 @@ fn numpy_loads_the_series() {
     let space = space(1001);
     let dir = scratch("numpy");
     let executor = Executor::parallel();
-    executor
-        .run_into(
-            &space,
-            decay::<16>,
-            &mut NpySink::create(&dir, &["x", "x2"]).unwrap(),
-        )
-        .unwrap();
+    stream::<16>(&executor, &space, &dir);
     let memory = executor.run(&space, decay::<16>).unwrap();
     let script = "import numpy as np, sys, os\n\
         d = sys.argv[1]\n\
