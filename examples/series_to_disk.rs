@@ -4,13 +4,17 @@
 //! one file, the disk's own speed, for the ratio.
 //!
 //! ```text
-//! cargo run --release --example series_to_disk -- [points] [samples] [dir]
+//! cargo run --release --example series_to_disk -- [points] [samples] [dir] [phases]
 //! ```
 //!
 //! Defaults: 10^6 points x 1000 samples (4 GB of f32), in the system's
-//! temporary folder. Prints the time and throughput of both writes, with
-//! and without waiting for the disk (`fsync`), and the process's peak
-//! resident memory (`VmHWM`, Linux).
+//! temporary folder, phases `discard,sink,raw`: the run with its results
+//! discarded (the crate's own cost), the run into an `NpySink`, the raw
+//! write. Prints the time, CPU time and throughput of each, with and
+//! without waiting for the disk (`fsync`), and the process's peak resident
+//! memory (`VmHWM`, Linux). The page cache makes a write slower after
+//! another one filled it: `bench-results/series-to-disk.sh` runs one phase
+//! per process, with the cache dropped before each.
 
 use dataspace::io::{IoError, Table};
 use dataspace::prelude::*;
@@ -96,6 +100,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .map_or_else(std::env::temp_dir, std::path::PathBuf::from);
     let dir = base.join(format!("dataspace-series-{}", std::process::id()));
+    let phases = args.next().unwrap_or_else(|| "discard,sink,raw".to_owned());
+    let phase = |name: &str| phases.split(',').any(|p| p == name);
 
     let omega = (0..points)
         .map(|i| 1.0 + (i % 1000) as f32 * 0.05)
@@ -112,21 +118,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let kernel = |p: OscillatorLanes<'_, 16>| oscillate(p, samples);
-    let (start, cpu) = (Instant::now(), cpu_seconds());
-    let mut discard = Discard(0);
-    Executor::parallel().run_into(&space, kernel, &mut discard)?;
-    assert_eq!(discard.0, points);
-    println!(
-        "run_into, results discarded: {:.2} s, {:.2} s CPU",
-        start.elapsed().as_secs_f64(),
-        cpu_seconds() - cpu
-    );
+    if phase("discard") {
+        let (start, cpu) = (Instant::now(), cpu_seconds());
+        let mut discard = Discard(0);
+        Executor::parallel().run_into(&space, kernel, &mut discard)?;
+        assert_eq!(discard.0, points);
+        println!(
+            "run_into, results discarded: {:.2} s, {:.2} s CPU",
+            start.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu
+        );
+    }
+    if phase("sink") {
+        sink_phase(&space, &dir, kernel, bytes)?;
+    }
+    if phase("raw") {
+        raw_phase(&dir, points * samples * 4)?;
+    }
+    Ok(())
+}
 
+/// The run into an `NpySink` in `dir`, timed, then removed.
+fn sink_phase(
+    space: &OscillatorSpace,
+    dir: &Path,
+    kernel: impl Fn(OscillatorLanes<'_, 16>) -> Recorder<F32<16>> + Sync,
+    bytes: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
     let (start, cpu) = (Instant::now(), cpu_seconds());
-    let mut sink = NpySink::create(&dir, &["x"])?;
-    Executor::parallel().run_into(&space, kernel, &mut sink)?;
+    let mut sink = NpySink::create(dir, &["x"])?;
+    Executor::parallel().run_into(space, kernel, &mut sink)?;
     let written = start.elapsed().as_secs_f64();
-    sync_all(&dir)?;
+    sync_all(dir)?;
     let synced = start.elapsed().as_secs_f64();
     let sink_cpu = cpu_seconds() - cpu;
     let rss = peak_rss_mib();
@@ -136,15 +159,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes / synced / 1e9,
         rss.map_or("unknown".to_owned(), |r| format!("{r:.1} MiB"))
     );
-    std::fs::remove_dir_all(&dir)?;
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}
 
-    // The same bytes written raw, in the sink's 1 MiB writes.
-    std::fs::create_dir_all(&dir)?;
+/// `len` bytes written raw to one file in `dir`, in the sink's 1 MiB
+/// writes, timed, then removed.
+fn raw_phase(dir: &Path, len: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let bytes = len as f64;
+    std::fs::create_dir_all(dir)?;
     let path = dir.join("raw.bin");
     let chunk = vec![0x3fu8; 1 << 20];
     let (start, cpu) = (Instant::now(), cpu_seconds());
     let mut file = std::fs::File::create(&path)?;
-    let mut left = points * samples * 4;
+    let mut left = len;
     while left > 0 {
         let n = left.min(chunk.len());
         file.write_all(&chunk[..n])?;
@@ -159,11 +187,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes / raw_written / 1e9,
         bytes / raw_synced / 1e9
     );
-    println!(
-        "ratio (sink time / raw time): {:.2} written, {:.2} on disk",
-        written / raw_written,
-        synced / raw_synced
-    );
-    std::fs::remove_dir_all(&dir)?;
+    std::fs::remove_dir_all(dir)?;
     Ok(())
 }
