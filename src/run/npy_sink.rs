@@ -27,7 +27,7 @@ const WRITE_BUFFER: usize = 1 << 20;
 /// numpy reads each with `np.load` (or `np.load(path, mmap_mode="r")`, for
 /// series larger than memory). Memory stays one window, whatever N x T:
 /// [`run_into`](crate::Executor::run_into) cuts time series into windows
-/// of at most 16 MiB of results.
+/// of at most 8 MiB of results.
 ///
 /// **Every file is a valid `.npy` of the points done** after each window:
 /// rows are appended first, then each header is rewritten in place (its

@@ -507,7 +507,7 @@ fn windows_of_long_series_hold_a_bounded_number_of_bytes() {
     struct I {
         i: f32,
     }
-    let samples = 5000; // 20 kB a point: 838 points in 16 MiB
+    let samples = 5000; // 20 kB a point: 419 points in 8 MiB
     let space = ISpace::new(IColumns {
         i: (0..20_000).map(|i| i as f32).collect(),
     })
@@ -527,12 +527,12 @@ fn windows_of_long_series_hold_a_bounded_number_of_bytes() {
     executor.run_into(&space, kernel, &mut windows).unwrap();
     assert_eq!(windows.next, 20_000);
     // A first window of one pack per block, then whole packs per block up
-    // to 16 MiB: 838 points, rounded down to 26 x 32.
+    // to 8 MiB: 419 points, rounded down to 13 x 32.
     assert_eq!(windows.sizes[0], 32);
     assert!(
         windows.sizes[1..windows.sizes.len() - 1]
             .iter()
-            .all(|&n| n == 832),
+            .all(|&n| n == 416),
         "{:?}",
         windows.sizes
     );
