@@ -54,6 +54,8 @@
 mod csv;
 mod npy;
 mod npz;
+#[cfg(feature = "parquet")]
+pub(crate) mod parquet;
 mod record;
 pub(crate) mod shard;
 pub(crate) mod summary;
@@ -64,6 +66,11 @@ pub use crate::error::IoError;
 pub use crate::simd::{Dtype, Value};
 pub use npy::{read_npy, write_npy};
 pub use npz::{read_npz, write_npz};
+#[cfg(feature = "parquet")]
+pub use parquet::{
+    TARGET_FEATURES_KEY, VERSION_KEY, read_parquet, read_parquet_column, read_parquet_metadata,
+    write_parquet, write_parquet_with,
+};
 pub use record::{Cells, Fields, FromRecords, Record};
 pub use table::{Column, Table};
 

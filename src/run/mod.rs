@@ -7,11 +7,15 @@ mod executor;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 mod output;
+#[cfg(feature = "parquet")]
+mod parquet_sink;
 mod progress;
 mod sink;
 mod window;
 
 pub use executor::Executor;
 pub use output::Output;
+#[cfg(feature = "parquet")]
+pub use parquet_sink::ParquetSink;
 pub use progress::Progress;
 pub use sink::{CsvSink, Sink};

@@ -84,6 +84,11 @@ pub trait Scalar:
     /// The value from its bytes (exactly its size), in the given byte order.
     #[doc(hidden)]
     fn from_bytes(bytes: &[u8], big_endian: bool) -> Option<Self>;
+
+    /// The value of a cell of this type, bit for bit; `None` for a cell of
+    /// another type (binary readers: Parquet).
+    #[doc(hidden)]
+    fn from_value(value: Value) -> Option<Self>;
 }
 
 /// A SIMD pack of `V` lanes of one scalar: one column over `V` consecutive points.
@@ -325,6 +330,14 @@ macro_rules! scalar_table {
                 fn from_bytes(bytes: &[u8], big_endian: bool) -> Option<Self> {
                     let raw: [u8; size_of::<$t>()] = bytes.try_into().ok()?;
                     Some(if big_endian { $t::from_be_bytes(raw) } else { $t::from_le_bytes(raw) })
+                }
+                #[inline]
+                fn from_value(value: Value) -> Option<Self> {
+                    match value {
+                        Value::$variant(x) => Some(x),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
                 }
             }
 
