@@ -152,9 +152,9 @@ pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{DesignError, ExecError, LayoutError, RangeError, ShapeError, StrideError};
 pub use io::FromRecords;
 pub use noise::Philox;
-pub use run::{CsvSink, Executor, Output, Progress, Sink};
 #[cfg(feature = "parquet")]
 pub use run::ParquetSink;
+pub use run::{CsvSink, Executor, Output, Progress, Sink};
 pub use simd::{F32, F64, Float, FloatPack, Lockstep, Pack, Packable, Scalar, SimdInfo, simd_info};
 pub use space::{
     Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space,

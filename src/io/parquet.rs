@@ -181,7 +181,10 @@ impl Buffer {
     }
 
     /// Writes the values as one column chunk (`u32` as INT32 bits).
-    fn write(&self, column: &mut parquet::file::writer::SerializedColumnWriter<'_>) -> Result<(), ParquetError> {
+    fn write(
+        &self,
+        column: &mut parquet::file::writer::SerializedColumnWriter<'_>,
+    ) -> Result<(), ParquetError> {
         match self {
             Buffer::F32(v) => column.typed::<FloatType>().write_batch(v, None, None)?,
             Buffer::F64(v) => column.typed::<DoubleType>().write_batch(v, None, None)?,
@@ -374,7 +377,10 @@ fn write_temp(
     let error = parquet_error(path);
     let schema = schema(&first.names, &first.dtypes).map_err(&error)?;
     let properties = WriterProperties::builder()
-        .set_created_by(format!("dataspace {} (parquet-rs)", env!("CARGO_PKG_VERSION")))
+        .set_created_by(format!(
+            "dataspace {} (parquet-rs)",
+            env!("CARGO_PKG_VERSION")
+        ))
         .set_key_value_metadata(Some(
             metadata
                 .iter()
@@ -484,7 +490,10 @@ pub fn write_parquet_with(
     }
     let group = |start: usize| -> Result<Batch, IoError> {
         let mut group = batch.clone();
-        group.push_rows(tables, start..start.saturating_add(ROW_GROUP_ROWS).min(rows))?;
+        group.push_rows(
+            tables,
+            start..start.saturating_add(ROW_GROUP_ROWS).min(rows),
+        )?;
         Ok(group)
     };
     let first = group(0)?;
@@ -963,9 +972,10 @@ impl Fields for ValueFields<'_> {
             IoError::ParquetType {
                 path: self.path.to_path_buf(),
                 column: self.names.get(self.at + k).cloned().unwrap_or_default(),
-                found: values
-                    .get(k)
-                    .map_or_else(|| "no".to_owned(), |v| format!("{} (row {})", v.dtype(), self.row)),
+                found: values.get(k).map_or_else(
+                    || "no".to_owned(),
+                    |v| format!("{} (row {})", v.dtype(), self.row),
+                ),
                 expected,
             }
         });

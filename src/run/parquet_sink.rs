@@ -340,7 +340,7 @@ impl ParquetSink {
             rows.insert(start, file.rows());
         }
         // The parts in a chain from the first point; the others must repeat
-        // points of the chain (a merge cut short).
+        // points of one part of the chain (a merge cut short).
         let mut chain = Vec::new();
         while let Some(&n) = rows.get(&state.next).filter(|&&n| n > 0) {
             chain.push((state.next, n));
@@ -361,13 +361,17 @@ impl ParquetSink {
             let path = self.part_path(start);
             if n == 0 && start == self.offset && chain.is_empty() && len == 0 {
                 state.empty_part = true;
-            } else if start >= self.offset && start.saturating_add(n) <= state.next {
+            } else if chain
+                .iter()
+                .any(|&(s, m)| s <= start && start.saturating_add(n) <= s.saturating_add(m))
+            {
+                // Points of one part repeated: a window part its merge left.
                 stale.push(path);
             } else {
                 return Err(IoError::Parquet {
                     path,
                     message: format!(
-                        "holds points {start}..{}, but the parts before it end at point {}: a gap or an overlap (delete it, and the parts after it, to compute their points again)",
+                        "holds points {start}..{}, which follow a gap (the parts from the first point end at point {}) or overlap two parts (delete it, and the parts after it, to compute their points again)",
                         start.saturating_add(n),
                         state.next
                     ),
@@ -377,9 +381,26 @@ impl ParquetSink {
         for path in temporaries.iter().chain(&stale) {
             remove(path)?;
         }
-        if state.next > self.offset {
-            let current = self.part_start(state.next - 1);
-            state.tail = chain.into_iter().filter(|&(s, _)| s >= current).collect();
+        // Parts of one part file not yet merged: the last part's (a run
+        // killed before its merge) is the tail, merged when complete; any
+        // before it are complete and merged now.
+        let mut segments: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (start, n) in chain {
+            let segment = self.part_start(start);
+            match segments.last_mut() {
+                Some(last)
+                    if last
+                        .first()
+                        .is_some_and(|&(s, _)| self.part_start(s) == segment) =>
+                {
+                    last.push((start, n));
+                }
+                _ => segments.push(vec![(start, n)]),
+            }
+        }
+        state.tail = segments.pop().unwrap_or_default();
+        for segment in &segments {
+            self.merge(segment)?;
         }
         self.state = Some(state);
         self.merge_if_complete()?;
@@ -460,7 +481,10 @@ impl ParquetSink {
         }
         let theirs = file.metadata();
         let value = |entries: &[(String, String)], key: &str| {
-            entries.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+            entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
         };
         for (key, _) in self.metadata.iter().chain(&theirs) {
             let (found, expected) = (value(&theirs, key), value(&self.metadata, key));
@@ -494,32 +518,37 @@ impl ParquetSink {
         if state.next != self.part_end(first, state.end) {
             return Ok(());
         }
-        if state.tail.len() > 1 {
-            let mut merged: Option<Batch> = None;
-            for &(start, _) in &state.tail {
-                let part = ParquetFile::open(&self.part_path(start))?.read_batch()?;
-                match &mut merged {
-                    None => merged = Some(part),
-                    Some(merged) => {
-                        if !merged.append(part) {
-                            return Err(IoError::Schema {
-                                path: self.part_path(start),
-                                found: "other columns".to_owned(),
-                                expected: Batch::describe(&merged.names, &merged.dtypes),
-                            });
-                        }
-                    }
-                }
-            }
-            if let Some(merged) = merged {
-                self.write_part(first, merged)?;
-            }
-            for &(start, _) in state.tail.iter().skip(1) {
-                remove(&self.part_path(start))?;
-            }
-        }
+        self.merge(&state.tail)?;
         if let Some(state) = &mut self.state {
             state.tail.clear();
+        }
+        Ok(())
+    }
+
+    /// Rewrites `parts` (first point, rows), which follow each other, as one
+    /// file named after the first: written whole and renamed over the
+    /// first, then the others removed.
+    fn merge(&self, parts: &[(usize, usize)]) -> Result<(), IoError> {
+        let [(first, _), rest @ ..] = parts else {
+            return Ok(());
+        };
+        if rest.is_empty() {
+            return Ok(());
+        }
+        let mut merged = ParquetFile::open(&self.part_path(*first))?.read_batch()?;
+        for &(start, _) in rest {
+            let part = ParquetFile::open(&self.part_path(start))?.read_batch()?;
+            if !merged.append(part) {
+                return Err(IoError::Schema {
+                    path: self.part_path(start),
+                    found: "other columns".to_owned(),
+                    expected: Batch::describe(&merged.names, &merged.dtypes),
+                });
+            }
+        }
+        self.write_part(*first, merged)?;
+        for &(start, _) in rest {
+            remove(&self.part_path(start))?;
         }
         Ok(())
     }
@@ -565,7 +594,10 @@ impl ParquetSink {
                 return Ok(());
             };
             let start = state.next;
-            let stop = self.part_end(start, state.end).min(start + (rows - at)).max(start + 1);
+            let stop = self
+                .part_end(start, state.end)
+                .min(start + (rows - at))
+                .max(start + 1);
             let n = stop - start;
             let mut piece = empty.clone();
             piece.push_rows(&tables, at..at + n)?;
@@ -593,9 +625,7 @@ fn part_start(stem: &str) -> Option<usize> {
 
 fn remove(path: &Path) -> Result<(), IoError> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(IoError::file("remove", path, e))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IoError::file("remove", path, e)),
         _ => Ok(()),
     }
 }

@@ -21,6 +21,8 @@ mod io;
 mod layers;
 mod mpr;
 mod noise;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod progress;
 mod round_trip;
 mod shard;
