@@ -12,7 +12,9 @@
 //! `mpirun` runs as R one-rank jobs), `--threads-by-rank` (rank r runs r + 1
 //! threads), `--out FILE` (rank 0 writes the
 //! results as raw little-endian f32), `--csv FILE` (stream inputs and results
-//! to a CSV file through rank 0), `--panic-at I` (the kernel panics on the
+//! to a CSV file through rank 0), `--parquet DIR` (feature `parquet`: each
+//! rank streams its own part files of the Parquet dataset `DIR`, resuming
+//! it; `--part-rows K` points per part), `--panic-at I` (the kernel panics on the
 //! pack holding point I), `--runs K` (time K runs), `--gather-bench N` (time
 //! the gather of N results alone), `--errors PREFIX` (each rank writes its
 //! error to `PREFIX.rank-<r>`).
@@ -110,6 +112,21 @@ fn main() {
         }
         w1_kernel::<64>(lanes)
     };
+
+    #[cfg(feature = "parquet")]
+    if let Some(dir) = arg("--parquet") {
+        let mut sink = dataspace::ParquetSink::open(&dir, "mean_r")
+            .expect("the dataset folder opens")
+            .metadata("seed", "7")
+            .metadata("steps", &steps.to_string());
+        if let Some(rows) = arg("--part-rows").and_then(|k| k.parse().ok()) {
+            sink = sink.part_rows(rows);
+        }
+        if let Err(error) = executor.run_into_parts(&space, kernel, &mut sink) {
+            fail(rank, &error);
+        }
+        return;
+    }
 
     if let Some(csv) = arg("--csv") {
         let mut sink =
