@@ -59,13 +59,13 @@ fn main() {
     };
     let executor = MpiExecutor::new(world, local);
     let (rank, size) = (executor.rank(), executor.size());
-    if let Some(expected) = arg("--expect-ranks").and_then(|r| r.parse::<usize>().ok()) {
-        if size != expected {
-            eprintln!(
-                "rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)"
-            );
-            std::process::exit(3);
-        }
+    if let Some(expected) = arg("--expect-ranks").and_then(|r| r.parse::<usize>().ok())
+        && size != expected
+    {
+        eprintln!(
+            "rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)"
+        );
+        std::process::exit(3);
     }
     if let Some(n) = arg("--gather-bench").and_then(|n| n.parse::<usize>().ok()) {
         // Times the gather alone: each rank sends its shard of n f32 results.
