@@ -343,14 +343,14 @@ impl MpiExecutor {
     /// ```no_run
     /// use dataspace::mpi::{mpi, MpiExecutor};
     /// use dataspace::prelude::*;
-    /// use dataspace::ParquetSink;
+    /// use dataspace::{Axis, ParquetSink};
     ///
     /// #[derive(DataSpace, Clone, Debug)]
     /// struct P { x: f32 }
     ///
     /// let universe = mpi::initialize().expect("MPI initialises once");
     /// let executor = MpiExecutor::new(universe.world(), Executor::parallel());
-    /// let design = PDesign::grid(PAxes { x: Axis::linspace(0.0, 1.0, 1_000_000) })?;
+    /// let design = PDesign::product(PAxes { x: Axis::linspace(0.0, 1.0, 1_000_000) })?;
     /// let mut sink = ParquetSink::open("sweep.parquet", "y")?.describe(&design);
     /// executor.run_into_parts(&design, |p: PLanes<'_, 16>| p.x * p.x, &mut sink)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -61,12 +61,12 @@ const NAME_DIGITS: usize = 20;
 /// ```
 /// use dataspace::prelude::*;
 /// use dataspace::io::read_parquet_column;
-/// use dataspace::ParquetSink;
+/// use dataspace::{Axis, ParquetSink};
 ///
 /// #[derive(DataSpace, Clone, Debug)]
 /// struct P { x: f32 }
 ///
-/// let design = PDesign::grid(PAxes { x: Axis::linspace(0.0, 1.0, 1000) })?;
+/// let design = PDesign::product(PAxes { x: Axis::linspace(0.0, 1.0, 1000) })?;
 /// let dir = std::env::temp_dir().join(format!("dataspace-doc-pq-sink-{}", std::process::id()));
 /// let kernel = |p: PLanes<'_, 8>| p.x + p.x;
 /// let sink = || Ok::<_, dataspace::io::IoError>(
@@ -210,11 +210,12 @@ impl ParquetSink {
     ///
     /// ```
     /// use dataspace::prelude::*;
+    /// use dataspace::Axis;
     ///
     /// #[derive(DataSpace, Clone, Debug)]
     /// struct P { x: f32 }
     ///
-    /// let design = PDesign::grid(PAxes { x: Axis::values(vec![1.0, 2.0]) })?;
+    /// let design = PDesign::product(PAxes { x: Axis::values(vec![1.0, 2.0]) })?;
     /// let dir = std::env::temp_dir().join(format!("dataspace-doc-pq-describe-{}", std::process::id()));
     /// let sink = dataspace::ParquetSink::create(&dir, "y")?.describe(&design);
     /// assert!(sink.entries().contains(&("design".to_owned(), design.to_string())));
