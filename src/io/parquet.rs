@@ -388,7 +388,8 @@ fn write_temp(
                 .collect(),
         ))
         .build();
-    let file = File::create(temp).map_err(|e| IoError::file("create", temp, e))?;
+    // Named after the file asked for: the temporary is ours, not the caller's.
+    let file = File::create(temp).map_err(|e| IoError::file("create", path, e))?;
     let mut writer =
         SerializedFileWriter::new(BufWriter::new(file), Arc::new(schema), Arc::new(properties))
             .map_err(&error)?;

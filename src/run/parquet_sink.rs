@@ -360,8 +360,14 @@ impl ParquetSink {
                 continue;
             }
             let path = self.part_path(start);
-            if n == 0 && start == self.offset && chain.is_empty() && len == 0 {
-                state.empty_part = true;
+            if n == 0 && start == self.offset && chain.is_empty() {
+                // The part of a run of no points: this run's if it has none
+                // either, else replaced by its first part.
+                if len == 0 {
+                    state.empty_part = true;
+                } else {
+                    stale.push(path);
+                }
             } else if chain
                 .iter()
                 .any(|&(s, m)| s <= start && start.saturating_add(n) <= s.saturating_add(m))
@@ -597,8 +603,8 @@ impl ParquetSink {
             let start = state.next;
             let stop = self
                 .part_end(start, state.end)
-                .min(start + (rows - at))
-                .max(start + 1);
+                .min(start.saturating_add(rows - at))
+                .max(start.saturating_add(1));
             let n = stop - start;
             let mut piece = empty.clone();
             piece.push_rows(&tables, at..at + n)?;

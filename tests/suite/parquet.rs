@@ -198,8 +198,9 @@ fn writes_check_names_and_lengths_before_anything_is_written() {
             &error,
             IoError::File {
                 action: "create",
+                path,
                 ..
-            }
+            } if *path == missing_folder
         ),
         "{error}"
     );
@@ -581,6 +582,30 @@ fn an_empty_run_leaves_one_part_of_its_columns() {
         let back: WithYSpace = read_parquet(&dir.join(&names[0]), WithYFixed {}).unwrap();
         assert_eq!(back.len(), 0);
     }
+    // A run with points into the folder of a run without: its first part
+    // replaces the empty one.
+    let one = GridDesign::product(GridAxes {
+        a: Axis::values(vec![0.5]),
+        b: Axis::values(vec![1.0]),
+        scale: 2.0,
+    })
+    .unwrap();
+    let mut unseeded = ParquetSink::open(&dir, "y").unwrap().part_rows(PART_ROWS);
+    let error = executor()
+        .run_into::<4, _, _, _, _>(&one, kernel, &mut unseeded)
+        .unwrap_err();
+    assert!(
+        matches!(&error, ExecError::Sink(IoError::Metadata { key, .. }) if key == "seed"),
+        "{error:?}"
+    );
+    // (Described as the empty design, so that the metadata matches.)
+    let mut seeded = sink(&dir, &design, true);
+    executor()
+        .run_into::<4, _, _, _, _>(&one, kernel, &mut seeded)
+        .unwrap();
+    let names: Vec<String> = files(&dir).into_keys().collect();
+    assert_eq!(names, ["part-00000000000000000000.parquet"]);
+    assert_eq!(read_parquet_column::<f32>(&dir, "a").unwrap(), [0.5]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -703,6 +728,13 @@ df = pd.read_parquet(path)
 t = pq.read_table(path).to_pandas()
 assert df.equals(t)
 assert str(df['y'].dtype) == 'float32'
+try:  # polars too, where it is installed (not in CI): a glob, read in name order
+    import polars as pl
+    p = pl.read_parquet(path + '/*.parquet')
+    assert p['a'].to_list() == df['a'].tolist() and p['y'].to_list() == df['y'].tolist()
+    assert str(p['y'].dtype) == 'Float32', p.dtypes
+except ImportError:
+    pass
 print(len(df), ' '.join(repr(float(x)) for x in df['a']))
 "#;
     let out = run_python(&python, script, &[&dir]);
