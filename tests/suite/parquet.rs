@@ -749,3 +749,98 @@ print(len(df), ' '.join(repr(float(x)) for x in df['a']))
     assert_eq!(out, expected);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// Killed with SIGKILL: the parent spawns this test binary again, running only
+// `kill_child`, kills it at seeded moments, checks that every part file
+// left is whole, and lets the last child finish: the folder must then equal
+// an uninterrupted run's, byte for byte.
+
+/// Carries the dataset folder to [`kill_child`].
+const KILL_CHILD_ENV: &str = "DATASPACE_PARQUET_KILL_CHILD";
+
+/// 2^20 points: 128 windows of the default executor on 2 threads, parts of
+/// 100,000 points (so windows are cut at part ends).
+fn kill_design() -> GridDesign {
+    GridDesign::product(GridAxes {
+        a: Axis::linspace(-1.0, 1.0, 1024),
+        b: Axis::logspace(-1.0, 1.0, 1024),
+        scale: 2.0,
+    })
+    .unwrap()
+}
+
+fn kill_sink(dir: &Path, design: &GridDesign, resume: bool) -> ParquetSink {
+    let sink = if resume {
+        ParquetSink::open(dir, "y")
+    } else {
+        ParquetSink::create(dir, "y")
+    };
+    sink.unwrap().describe(design).part_rows(100_000)
+}
+
+#[test]
+#[ignore = "run by parquet::a_run_killed_at_random_moments_resumes_to_the_same_bytes, as a child process"]
+fn kill_child() {
+    let Some(dir) = std::env::var_os(KILL_CHILD_ENV) else {
+        return;
+    };
+    let design = kill_design();
+    let mut sink = kill_sink(Path::new(&dir), &design, true);
+    Executor::parallel()
+        .run_into::<4, _, _, _, _>(&design, kernel, &mut sink)
+        .unwrap();
+}
+
+#[test]
+fn a_run_killed_at_random_moments_resumes_to_the_same_bytes() {
+    let design = kill_design();
+    let reference = path("kill-reference");
+    Executor::parallel()
+        .run_into::<4, _, _, _, _>(&design, kernel, &mut kill_sink(&reference, &design, false))
+        .unwrap();
+    let expected = files(&reference);
+    std::fs::remove_dir_all(&reference).unwrap();
+    let dir = path("killed");
+    std::fs::create_dir_all(&dir).unwrap();
+    // SplitMix64, seeded: the same schedule every run.
+    let mut state = 0x5EED_u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let z = (state ^ (state >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let spawn = || {
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "parquet::kill_child", "--ignored", "-q"])
+            .env(KILL_CHILD_ENV, &dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut partial = 0;
+    for _ in 0..6 {
+        let mut child = spawn();
+        std::thread::sleep(std::time::Duration::from_millis(30 + next() % 400));
+        let _ = child.kill(); // SIGKILL (it may have finished)
+        let output = child.wait_with_output().unwrap();
+        // Every part left is a whole Parquet file.
+        for name in files(&dir).into_keys().filter(|n| !n.starts_with('.')) {
+            read_parquet_column::<f32>(&dir.join(&name), "y")
+                .unwrap_or_else(|e| panic!("after a kill, {name}: {e}"));
+        }
+        if !output.status.success() && files(&dir) != expected {
+            partial += 1;
+        }
+    }
+    let output = spawn().wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(partial > 0, "no kill stopped the run before its end");
+    assert_eq!(files(&dir), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
