@@ -8,8 +8,12 @@
 //! (float64), `i32` INT32 with the INT(32, signed) annotation (int32), `u32`
 //! INT32 with INT(32, unsigned) (uint32), `i64` INT64 with INT(64, signed)
 //! (int64). Values are stored as their bits (PLAIN or dictionary
-//! encoding, uncompressed), so NaN payloads survive. Columns are REQUIRED;
-//! a reader also takes OPTIONAL columns (pandas writes them) that hold no null.
+//! encoding, uncompressed), so NaN payloads survive. Columns are REQUIRED.
+//!
+//! The readers also take what pandas and pyarrow write: snappy-compressed
+//! pages (other codecs are an error saying so), OPTIONAL columns, and nulls
+//! in float columns, read as NaN (pandas writes NaN as null); a null in an
+//! integer column is an error.
 
 use super::record::{Cells, Fields, FromRecords, Record};
 use super::table::{Table, check_names, check_rows};
@@ -660,39 +664,46 @@ impl ParquetFile {
             .schema_descr()
             .column(column)
             .max_def_level();
-        let row_group = self.reader.get_row_group(group).map_err(&error)?;
-        let reader = row_group.get_column_reader(column).map_err(&error)?;
+        let codec = |e: ParquetError| IoError::Parquet {
+            path: self.path.clone(),
+            message: codec_hint(e.to_string()),
+        };
+        let row_group = self.reader.get_row_group(group).map_err(codec)?;
+        let reader = row_group.get_column_reader(column).map_err(codec)?;
         let name = self.names.get(column).map_or("", String::as_str);
         let chunk = |read: Result<usize, String>| {
             read.map_err(|message| IoError::Parquet {
                 path: self.path.clone(),
-                message: format!("row group {group}, column `{name}`: {message}"),
+                message: format!(
+                    "row group {group}, column `{name}`: {}",
+                    codec_hint(message)
+                ),
             })
         };
         let buffer = match (reader, dtype) {
             (ColumnReader::FloatColumnReader(mut r), Dtype::F32) => {
                 let mut v = Vec::new();
-                chunk(read_all(&mut r, max_def, &mut v))?;
+                chunk(read_all(&mut r, max_def, Some(f32::NAN), &mut v))?;
                 Buffer::F32(v)
             }
             (ColumnReader::DoubleColumnReader(mut r), Dtype::F64) => {
                 let mut v = Vec::new();
-                chunk(read_all(&mut r, max_def, &mut v))?;
+                chunk(read_all(&mut r, max_def, Some(f64::NAN), &mut v))?;
                 Buffer::F64(v)
             }
             (ColumnReader::Int32ColumnReader(mut r), Dtype::I32) => {
                 let mut v = Vec::new();
-                chunk(read_all(&mut r, max_def, &mut v))?;
+                chunk(read_all(&mut r, max_def, None, &mut v))?;
                 Buffer::I32(v)
             }
             (ColumnReader::Int32ColumnReader(mut r), Dtype::U32) => {
                 let mut v = Vec::new();
-                chunk(read_all(&mut r, max_def, &mut v))?;
+                chunk(read_all(&mut r, max_def, None, &mut v))?;
                 Buffer::U32(v.into_iter().map(i32::cast_unsigned).collect())
             }
             (ColumnReader::Int64ColumnReader(mut r), Dtype::I64) => {
                 let mut v = Vec::new();
-                chunk(read_all(&mut r, max_def, &mut v))?;
+                chunk(read_all(&mut r, max_def, None, &mut v))?;
                 Buffer::I64(v)
             }
             _ => {
@@ -712,31 +723,58 @@ impl ParquetFile {
     }
 }
 
-/// Reads every value of a column chunk into `out`; an error if a value is
-/// null (a definition level below `max_def`).
+/// A codec this build lacks, said with what to do instead.
+fn codec_hint(message: String) -> String {
+    if message.contains("Disabled feature at compile time") {
+        format!(
+            "{message}: compressed with a codec this build does not read (it reads uncompressed and snappy files; write with compression='snappy' or None)"
+        )
+    } else {
+        message
+    }
+}
+
+/// Reads every value of a column chunk into `out`. A null (a definition
+/// level below `max_def`) reads as `null` (NaN for floats: pandas writes NaN
+/// as null), or is an error if there is none (integers).
 fn read_all<T: DataType>(
     reader: &mut ColumnReaderImpl<T>,
     max_def: i16,
+    null: Option<T::T>,
     out: &mut Vec<T::T>,
-) -> Result<usize, String> {
+) -> Result<usize, String>
+where
+    T::T: Copy,
+{
     let mut levels = Vec::new();
+    let mut values = Vec::new();
     let mut rows = 0;
     loop {
         levels.clear();
+        values.clear();
         let defs = (max_def > 0).then_some(&mut levels);
-        let before = out.len();
-        let (records, values, _) = reader
-            .read_records(READ_BATCH, defs, None, out)
+        let (records, read, _) = reader
+            .read_records(READ_BATCH, defs, None, &mut values)
             .map_err(|e| e.to_string())?;
-        if max_def > 0 && levels.iter().any(|&l| l < max_def) {
-            let null = levels.iter().position(|&l| l < max_def).unwrap_or(0);
-            return Err(format!(
-                "row {} is null: a column scalar has no null",
-                rows + null
-            ));
-        }
-        if out.len() != before + values {
+        if values.len() != read {
             return Err("the values do not match their count".to_owned());
+        }
+        if max_def > 0 && levels.len() != values.len() {
+            // Nulls: values hold only the rows defined.
+            let mut defined = values.iter();
+            for (k, &level) in levels.iter().enumerate() {
+                let value = if level == max_def {
+                    defined.next().copied()
+                } else {
+                    null
+                };
+                let value = value.ok_or_else(|| {
+                    format!("row {} is null: an integer column has no null", rows + k)
+                })?;
+                out.push(value);
+            }
+        } else {
+            out.extend_from_slice(&values);
         }
         if records == 0 {
             return Ok(rows);
@@ -793,7 +831,8 @@ pub(crate) fn dataset_files(path: &Path) -> Result<Vec<PathBuf>, IoError> {
 /// # Errors
 /// [`IoError::MissingColumn`] or [`IoError::DuplicateColumn`] for the name,
 /// [`IoError::ParquetType`] for a column of another type,
-/// [`IoError::Parquet`] naming the file for a malformed file, a null, an
+/// [`IoError::Parquet`] naming the file for a malformed file, a codec other
+/// than snappy, a null in an integer column (a null float reads as NaN), an
 /// empty folder; [`IoError::File`] if it cannot be read.
 pub fn read_parquet_column<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError> {
     let mut out = Vec::new();
@@ -863,7 +902,8 @@ pub fn read_parquet_metadata(path: &Path) -> Result<Vec<(String, String)>, IoErr
 /// not a free field) or [`IoError::DuplicateColumn`] for the columns,
 /// [`IoError::ParquetType`] for a column of another type than its field,
 /// [`IoError::Schema`] for a dataset whose parts have different columns,
-/// [`IoError::Parquet`] naming the file for a malformed file or a null. No
+/// [`IoError::Parquet`] naming the file for a malformed file, a codec other
+/// than snappy, or a null in an integer column (a null float reads as NaN). No
 /// partial space is returned.
 pub fn read_parquet<S>(path: &Path, fixed: S::Fixed) -> Result<S, IoError>
 where

@@ -844,3 +844,64 @@ fn a_run_killed_at_random_moments_resumes_to_the_same_bytes() {
     assert_eq!(files(&dir), expected);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// What pandas writes (snappy, nullable columns, NaN as null, its own
+/// metadata, row groups of its choosing) reads back through `read_parquet`;
+/// a null in an integer column is an error naming the file, the column and
+/// the row; int8 is no column scalar.
+#[test]
+fn we_read_what_pandas_writes() {
+    let Some(python) = pyarrow_python() else {
+        return;
+    };
+    let dir = path("from-pandas");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = r#"
+import sys, os, numpy as np, pandas as pd
+d = sys.argv[1]
+df = pd.DataFrame({
+    'e': np.array([-(2**63), 2**63 - 1, 0], dtype=np.int64),
+    'a': np.array([0.5, np.inf, -0.0], dtype=np.float32),
+    'b': np.array([1e-300, -2.5, np.nan], dtype=np.float64),
+    'c': np.array([-(2**31), 2**31 - 1, 5], dtype=np.int32),
+    'd': np.array([0, 2**32 - 1, 7], dtype=np.uint32),
+    'r[0]': np.array([1, 2, 3], dtype=np.float32),
+    'r[1]': np.array([4, 5, 6], dtype=np.float32),
+})
+df.to_parquet(os.path.join(d, 'plain.parquet'), index=False, row_group_size=2)
+df.assign(c=pd.array([1, None, 3], dtype='Int32')).to_parquet(os.path.join(d, 'null.parquet'), index=False)
+df.assign(c=df['c'].astype(np.int8)).to_parquet(os.path.join(d, 'int8.parquet'), index=False)
+"#;
+    run_python(&python, script, &[&dir]);
+    let back: EverySpace =
+        read_parquet(&dir.join("plain.parquet"), EveryFixed { dt: 0.5 }).unwrap();
+    let c = back.columns();
+    assert_eq!(c.e, [i64::MIN, i64::MAX, 0]);
+    assert_eq!(bits32(c.a), bits32(&[0.5, f32::INFINITY, -0.0]));
+    assert_eq!((c.b[0], c.b[1]), (1e-300, -2.5));
+    assert!(c.b[2].is_nan());
+    assert_eq!(
+        (c.c, c.d),
+        (&[i32::MIN, i32::MAX, 5][..], &[0, u32::MAX, 7][..])
+    );
+    assert_eq!(
+        (c.r[0], c.r[1]),
+        (&[1.0, 2.0, 3.0][..], &[4.0, 5.0, 6.0][..])
+    );
+    let null = dir.join("null.parquet");
+    let error = read_parquet::<EverySpace>(&null, EveryFixed { dt: 0.5 }).unwrap_err();
+    assert!(
+        matches!(&error, IoError::Parquet { path, message } if *path == null && message.contains("column `c`") && message.contains("row 1 is null: an integer column has no null")),
+        "{error}"
+    );
+    let int8 = dir.join("int8.parquet");
+    let error = read_parquet_column::<i32>(&int8, "c").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}: column `c` holds Parquet INT32 int8 values, expected i32",
+            int8.display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
