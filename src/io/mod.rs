@@ -1,11 +1,12 @@
-//! Parameter sets and results in and out: CSV (the `csv` crate) and NPY (one
-//! 1-D `.npy` file per column, which numpy loads with `np.load`), and the
-//! shard files of job arrays.
+//! Parameter sets and results in and out: CSV (the `csv` crate), NPY (one
+//! 1-D `.npy` file per column, which numpy loads with `np.load`), NPZ, Parquet
+//! (feature `parquet`: `write_parquet`, `read_parquet`, which pandas, pyarrow
+//! and polars read and write), and the shard files of job arrays.
 //!
 //! The layer above [`space`](crate::Space): `record` is how points become
 //! cells and back (the hooks the derive generates, [`Record`] and
 //! [`FromRecords`], shared by every format), `table` what is written side by
-//! side, then one module per format (`csv`, `npy`) and `shard`. A new
+//! side, then one module per format (`csv`, `npy`, `npz`, `parquet`) and `shard`. A new
 //! format is a module here that reads through [`FromRecords`] and writes
 //! [`Table`]s; the derive does not change.
 //!
