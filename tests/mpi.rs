@@ -300,3 +300,40 @@ fn each_rank_writes_its_own_parts_of_one_parquet_dataset() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A sink failing on one rank (a foreign file in the folder, seen by every
+/// rank here) ends the run on every rank with an error, never a hang, and
+/// the folder is left as it was.
+#[cfg(feature = "parquet")]
+#[test]
+fn a_sink_failing_on_the_ranks_ends_the_run_on_every_rank() {
+    let dir = temp("parts-foreign");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.parquet"), b"not ours").unwrap();
+    let prefix = temp("parts-errors");
+    let run = mpirun(
+        2,
+        &[
+            "--points",
+            "1000",
+            "--steps",
+            "10",
+            "--parquet",
+            dir.to_str().unwrap(),
+            "--errors",
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert!(!run.status.success());
+    for rank in 0..2 {
+        let path = format!("{}.rank-{rank}", prefix.display());
+        let error = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("rank {rank} wrote no error: {e}"));
+        assert!(error.starts_with(&format!("rank {rank}: ")), "{error}");
+        std::fs::remove_file(&path).unwrap();
+    }
+    let names: Vec<String> = parts(&dir).into_keys().collect();
+    assert_eq!(names, ["notes.parquet"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
