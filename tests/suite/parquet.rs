@@ -506,6 +506,12 @@ fn a_resume_refuses_another_runs_parts_and_changes_nothing() {
         matches!(&error, IoError::Metadata { key, found: Some(f), expected: Some(e), .. } if key == "seed" && f == "42" && e == "43"),
         "{error}"
     );
+    assert!(
+        error.to_string().ends_with(
+            "was not written by this run: its metadata `seed` is `42`, this run's is `43`"
+        ),
+        "{error}"
+    );
     // A damaged part (cut short, as a copy that failed would leave it).
     let part = dir.join("part-00000000000000000300.parquet");
     let bytes = &expected["part-00000000000000000300.parquet"];
