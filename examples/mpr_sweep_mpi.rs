@@ -14,7 +14,8 @@
 //! results as raw little-endian f32), `--csv FILE` (stream inputs and results
 //! to a CSV file through rank 0), `--parquet DIR` (feature `parquet`: each
 //! rank streams its own part files of the Parquet dataset `DIR`, resuming
-//! it; `--part-rows K` points per part), `--panic-at I` (the kernel panics on the
+//! it, or with `--fresh` replacing it; `--part-rows K` points per part),
+//! `--panic-at I` (the kernel panics on the
 //! pack holding point I), `--runs K` (time K runs), `--gather-bench N` (time
 //! the gather of N results alone), `--errors PREFIX` (each rank writes its
 //! error to `PREFIX.rank-<r>`).
@@ -115,7 +116,12 @@ fn main() {
 
     #[cfg(feature = "parquet")]
     if let Some(dir) = arg("--parquet") {
-        let mut sink = dataspace::ParquetSink::open(&dir, "mean_r")
+        let fresh = std::env::args().any(|a| a == "--fresh");
+        let sink = match fresh {
+            true => dataspace::ParquetSink::create(&dir, "mean_r"),
+            false => dataspace::ParquetSink::open(&dir, "mean_r"),
+        };
+        let mut sink = sink
             .expect("the dataset folder opens")
             .metadata("seed", "7")
             .metadata("steps", &steps.to_string());

@@ -209,8 +209,20 @@ fn ranks_with_different_thread_counts_stream_the_same_windows() {
 /// dataset `dir`, each rank its own parts of `part_rows` points.
 #[cfg(feature = "parquet")]
 fn stream_parquet(ranks: usize, n: usize, steps: usize, dir: &std::path::Path, part_rows: usize) {
+    stream_parquet_with(ranks, n, steps, dir, part_rows, &[]);
+}
+
+#[cfg(feature = "parquet")]
+fn stream_parquet_with(
+    ranks: usize,
+    n: usize,
+    steps: usize,
+    dir: &std::path::Path,
+    part_rows: usize,
+    extra: &[&str],
+) {
     let (n, steps, rows) = (n.to_string(), steps.to_string(), part_rows.to_string());
-    let args = [
+    let mut args = vec![
         "--points",
         &n,
         "--steps",
@@ -220,6 +232,7 @@ fn stream_parquet(ranks: usize, n: usize, steps: usize, dir: &std::path::Path, p
         "--part-rows",
         &rows,
     ];
+    args.extend_from_slice(extra);
     let run = mpirun(ranks, &args);
     assert!(
         run.status.success(),
@@ -296,6 +309,29 @@ fn each_rank_writes_its_own_parts_of_one_parquet_dataset() {
             std::fs::remove_file(dir.join(expected.last().unwrap())).unwrap();
             stream_parquet(ranks, n, steps, &dir, 700);
             assert_eq!(parts(&dir), written, "resumed");
+            // A smaller run into the same folder: resuming is refused (the
+            // folder holds more points), a fresh run replaces every part.
+            let smaller = mpirun(
+                ranks,
+                &[
+                    "--points",
+                    "1001",
+                    "--steps",
+                    "50",
+                    "--parquet",
+                    dir.to_str().unwrap(),
+                    "--part-rows",
+                    "700",
+                ],
+            );
+            assert!(!smaller.status.success());
+            assert_eq!(parts(&dir), written, "a refused resume changes nothing");
+            stream_parquet_with(ranks, 1001, steps, &dir, 700, &["--fresh"]);
+            let y: Vec<f32> = read_parquet_column(&dir, "mean_r").unwrap();
+            let smaller = Executor::parallel()
+                .run::<64, _, _, _>(&w1_space(1001, 7, steps), w1_kernel::<64>)
+                .unwrap();
+            assert_eq!(bits(&y), bits(&smaller), "a fresh smaller run");
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -335,7 +335,9 @@ impl MpiExecutor {
     /// Every rank passes a sink on the same folder (shared by every rank:
     /// a network file system on a cluster), made alike
     /// ([`ParquetSink::open`] to resume, the same metadata and part size);
-    /// each touches only the parts of its own points. Resuming resumes
+    /// each touches only the parts of its own points (rank 0 also those
+    /// past the last point, another run's: removed by
+    /// [`ParquetSink::create`], refused by [`ParquetSink::open`]). Resuming resumes
     /// each rank's share: run it with the same number of ranks. Rank 0
     /// reports progress (of its own shard). The values equal a
     /// single-process run's; the files are cut at the ranks' shard ends too.
@@ -376,7 +378,8 @@ impl MpiExecutor {
     {
         let (rank, size, len) = (self.rank(), self.size(), space.len());
         let mine = rank_range(len, V, rank, size);
-        sink.share(mine.start);
+        // Rank 0 also owns the parts past the run's end (another run's).
+        sink.share(mine.start, (rank == 0).then_some(len));
         let mut local = self.local.clone();
         if rank != 0 {
             local.progress = crate::run::Progress::Off;
@@ -384,10 +387,21 @@ impl MpiExecutor {
         let slice = Slice::new(space, mine.clone());
         // A rank without points writes nothing; rank 0 writes the one empty
         // part of a run of no points.
-        let result = if mine.is_empty() && !(len == 0 && rank == 0) {
-            Ok(())
-        } else {
-            local.run_into::<V, Slice<'s, S>, L, O, ParquetSink>(&slice, &kernel, sink)
+        let runs = !mine.is_empty() || (len == 0 && rank == 0);
+        // Every rank checks its share of the folder, and learns whether all
+        // could, before any writes: a refused resume changes no part.
+        let checked = match runs {
+            true => {
+                <ParquetSink as Sink<O::Result>>::resume(sink, &Table::header(space), mine.len())
+                    .map(|_| ())
+                    .map_err(ExecError::Sink)
+            }
+            false => Ok(()),
+        };
+        self.agree(checked, mine.start)?;
+        let result = match runs {
+            true => local.run_into::<V, Slice<'s, S>, L, O, ParquetSink>(&slice, &kernel, sink),
+            false => Ok(()),
         };
         self.agree(result, mine.start)
     }

@@ -97,6 +97,9 @@ pub struct ParquetSink {
     offset: usize,
     /// Whether the sink owns the whole folder (not one rank's share).
     whole: bool,
+    /// A share that also owns the parts from this point on (past the
+    /// run's last point: another run's, which must go).
+    beyond: Option<usize>,
     /// [`create`](Self::create): the parts there are removed, not resumed.
     fresh: bool,
     state: Option<State>,
@@ -182,6 +185,7 @@ impl ParquetSink {
             part_rows: Self::DEFAULT_PART_ROWS,
             offset: 0,
             whole: true,
+            beyond: None,
             fresh,
             state: None,
         })
@@ -273,11 +277,15 @@ impl ParquetSink {
     }
 
     /// Makes this sink one rank's share of the dataset: its points start at
-    /// `offset`, and it touches only the parts of its own points.
+    /// `offset`, and it touches only the parts of its own points, and (if
+    /// `beyond` is given: one rank does) those from point `beyond` on, past
+    /// the run's end, which [`create`](Self::create) removes and
+    /// [`open`](Self::open) refuses.
     #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
-    pub(crate) fn share(&mut self, offset: usize) {
+    pub(crate) fn share(&mut self, offset: usize, beyond: Option<usize>) {
         self.offset = offset;
         self.whole = false;
+        self.beyond = beyond;
         self.state = None;
     }
 
@@ -300,7 +308,10 @@ impl ParquetSink {
 
     /// Whether point `start` is this sink's to touch.
     fn mine(&self, start: usize, end: usize) -> bool {
-        self.whole || (self.offset..end).contains(&start) || start == self.offset
+        self.whole
+            || (self.offset..end).contains(&start)
+            || start == self.offset
+            || self.beyond.is_some_and(|b| start >= b)
     }
 
     /// Checks the folder against a run of `len` points with columns `names`
