@@ -132,7 +132,9 @@ impl ParquetSink {
     pub const DESIGN_KEY: &'static str = "design";
 
     /// A new dataset in folder `dir` (created if missing): the part files a
-    /// run finds there are removed when it starts (other files are left).
+    /// run finds there are removed when it starts (other files are left,
+    /// but a `.parquet` file that is not a part is an error then, as
+    /// readers of the folder would take it for one).
     /// Results given as a `Vec` go in column `output` (`output[k]` for
     /// arrays), results given as a derived space in columns named after its
     /// fields.
