@@ -12,7 +12,10 @@
 //! `mpirun` runs as R one-rank jobs), `--threads-by-rank` (rank r runs r + 1
 //! threads), `--out FILE` (rank 0 writes the
 //! results as raw little-endian f32), `--csv FILE` (stream inputs and results
-//! to a CSV file through rank 0), `--panic-at I` (the kernel panics on the
+//! to a CSV file through rank 0), `--parquet DIR` (feature `parquet`: each
+//! rank streams its own part files of the Parquet dataset `DIR`, resuming
+//! it, or with `--fresh` replacing it; `--part-rows K` points per part),
+//! `--panic-at I` (the kernel panics on the
 //! pack holding point I), `--runs K` (time K runs), `--gather-bench N` (time
 //! the gather of N results alone), `--errors PREFIX` (each rank writes its
 //! error to `PREFIX.rank-<r>`).
@@ -57,13 +60,13 @@ fn main() {
     };
     let executor = MpiExecutor::new(world, local);
     let (rank, size) = (executor.rank(), executor.size());
-    if let Some(expected) = arg("--expect-ranks").and_then(|r| r.parse::<usize>().ok()) {
-        if size != expected {
-            eprintln!(
-                "rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)"
-            );
-            std::process::exit(3);
-        }
+    if let Some(expected) = arg("--expect-ranks").and_then(|r| r.parse::<usize>().ok())
+        && size != expected
+    {
+        eprintln!(
+            "rank {rank}: the job has {size} ranks, expected {expected} (another MPI's mpirun?)"
+        );
+        std::process::exit(3);
     }
     if let Some(n) = arg("--gather-bench").and_then(|n| n.parse::<usize>().ok()) {
         // Times the gather alone: each rank sends its shard of n f32 results.
@@ -110,6 +113,26 @@ fn main() {
         }
         w1_kernel::<64>(lanes)
     };
+
+    #[cfg(feature = "parquet")]
+    if let Some(dir) = arg("--parquet") {
+        let fresh = std::env::args().any(|a| a == "--fresh");
+        let sink = match fresh {
+            true => dataspace::ParquetSink::create(&dir, "mean_r"),
+            false => dataspace::ParquetSink::open(&dir, "mean_r"),
+        };
+        let mut sink = sink
+            .expect("the dataset folder opens")
+            .metadata("seed", "7")
+            .metadata("steps", &steps.to_string());
+        if let Some(rows) = arg("--part-rows").and_then(|k| k.parse().ok()) {
+            sink = sink.part_rows(rows);
+        }
+        if let Err(error) = executor.run_into_parts(&space, kernel, &mut sink) {
+            fail(rank, &error);
+        }
+        return;
+    }
 
     if let Some(csv) = arg("--csv") {
         let mut sink =

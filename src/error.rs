@@ -760,6 +760,46 @@ pub enum IoError {
     /// The columns read do not make a space (a `FromRecords` impl whose
     /// `push` left the free columns of different lengths).
     Shape(ShapeError),
+    /// A Parquet file or dataset directory that is malformed, damaged or not
+    /// one the crate reads (feature `parquet`), or a Parquet write that failed.
+    Parquet {
+        /// The file or dataset directory.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A Parquet column of another type than asked for.
+    ParquetType {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// The column's type in the file (physical and logical).
+        found: String,
+        /// The type asked for.
+        expected: Dtype,
+    },
+    /// A part of a dataset to resume whose columns are not this run's.
+    Schema {
+        /// The part file.
+        path: PathBuf,
+        /// Its columns (`name: type`, comma-separated).
+        found: String,
+        /// This run's columns.
+        expected: String,
+    },
+    /// A part of a dataset to resume whose key-value metadata (seed,
+    /// design, crate version, ...) is not this run's.
+    Metadata {
+        /// The part file.
+        path: PathBuf,
+        /// The key that differs.
+        key: String,
+        /// Its value in the file (`None`: absent).
+        found: Option<String>,
+        /// This run's value (`None`: absent).
+        expected: Option<String>,
+    },
 }
 
 impl fmt::Display for IoError {
@@ -868,6 +908,53 @@ impl fmt::Display for IoError {
                 line,
                 message,
             } => write!(f, "{}, line {line}: {message}", path.display()),
+            IoError::Parquet { path, message } => write!(f, "{}: {message}", path.display()),
+            IoError::ParquetType {
+                path,
+                column,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{}: column `{column}` holds {found} values, expected {expected}",
+                path.display()
+            ),
+            IoError::Schema {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "{} was not written by this run: its columns are `{found}`, this run's are `{expected}`",
+                path.display()
+            ),
+            IoError::Metadata {
+                path,
+                key,
+                found,
+                expected,
+            } => {
+                let show = |v: &Option<String>| {
+                    v.as_ref().map_or_else(
+                        || "absent".to_owned(),
+                        |v| {
+                            let short: String = v.chars().take(200).collect();
+                            if short.len() < v.len() {
+                                format!("`{short}...`")
+                            } else {
+                                format!("`{short}`")
+                            }
+                        },
+                    )
+                };
+                write!(
+                    f,
+                    "{} was not written by this run: its metadata `{key}` is {}, this run's is {}",
+                    path.display(),
+                    show(found),
+                    show(expected)
+                )
+            }
         }
     }
 }

@@ -154,6 +154,8 @@ pub use error::{
 };
 pub use io::FromRecords;
 pub use noise::Philox;
+#[cfg(feature = "parquet")]
+pub use run::ParquetSink;
 #[doc(hidden)]
 pub use run::SeriesBlock;
 pub use run::{CsvSink, Executor, NpySink, Output, Progress, Recorder, Sink, TimeSeries};

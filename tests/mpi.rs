@@ -204,3 +204,172 @@ fn ranks_with_different_thread_counts_stream_the_same_windows() {
     assert_eq!(std::fs::read(&file).unwrap(), single_process_csv(n, steps));
     std::fs::remove_file(&file).unwrap();
 }
+
+/// `mpirun` streaming `n` seeded points of `steps` steps into the Parquet
+/// dataset `dir`, each rank its own parts of `part_rows` points.
+#[cfg(feature = "parquet")]
+fn stream_parquet(ranks: usize, n: usize, steps: usize, dir: &std::path::Path, part_rows: usize) {
+    stream_parquet_with(ranks, n, steps, dir, part_rows, &[]);
+}
+
+#[cfg(feature = "parquet")]
+fn stream_parquet_with(
+    ranks: usize,
+    n: usize,
+    steps: usize,
+    dir: &std::path::Path,
+    part_rows: usize,
+    extra: &[&str],
+) {
+    let (n, steps, rows) = (n.to_string(), steps.to_string(), part_rows.to_string());
+    let mut args = vec![
+        "--points",
+        &n,
+        "--steps",
+        &steps,
+        "--parquet",
+        dir.to_str().unwrap(),
+        "--part-rows",
+        &rows,
+    ];
+    args.extend_from_slice(extra);
+    let run = mpirun(ranks, &args);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[cfg(feature = "parquet")]
+fn parts(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Each rank writes its own parts (no gather): the dataset reads back as
+/// the single-process results in point order, its files named by their
+/// first point (cut at shard ends and at multiples of the part size), and
+/// a resume after losing parts of two ranks gives the same bytes.
+#[cfg(feature = "parquet")]
+#[test]
+fn each_rank_writes_its_own_parts_of_one_parquet_dataset() {
+    use dataspace::io::read_parquet_column;
+    for (ranks, n) in [(3, 3000), (2, 1001), (3, 1), (2, 0)] {
+        let steps = 50;
+        let dir = temp(&format!("parts-r{ranks}-n{n}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        stream_parquet(ranks, n, steps, &dir, 700);
+        let space = w1_space(n, 7, steps);
+        let single = Executor::parallel()
+            .run::<64, _, _, _>(&space, w1_kernel::<64>)
+            .unwrap();
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let y: Vec<f32> = read_parquet_column(&dir, "mean_r").unwrap();
+        assert_eq!(bits(&y), bits(&single), "{ranks} ranks, N = {n}");
+        let eta: Vec<f32> = read_parquet_column(&dir, "eta").unwrap();
+        assert_eq!(bits(&eta), bits(space.columns().eta));
+        // Part names: every shard start and every multiple of 700 inside.
+        let mut starts: Vec<usize> = (0..ranks)
+            .filter_map(|r| dataspace::shard::shard_range(n, 64, r, ranks).ok())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.start)
+            .chain((0..n).step_by(700))
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        if n == 0 {
+            starts = vec![0];
+        }
+        let expected: Vec<String> = starts
+            .iter()
+            .map(|s| format!("part-{s:020}.parquet"))
+            .collect();
+        let written = parts(&dir);
+        assert_eq!(
+            written.keys().cloned().collect::<Vec<_>>(),
+            expected,
+            "{ranks} ranks, N = {n}"
+        );
+        if n == 3000 {
+            // Lose the last part of rank 0's share and the last of the dataset.
+            let rank1 = dataspace::shard::shard_range(n, 64, 1, ranks)
+                .unwrap()
+                .start;
+            let before_rank1 = starts.iter().filter(|&&s| s < rank1).max().unwrap();
+            std::fs::remove_file(dir.join(format!("part-{before_rank1:020}.parquet"))).unwrap();
+            std::fs::remove_file(dir.join(expected.last().unwrap())).unwrap();
+            stream_parquet(ranks, n, steps, &dir, 700);
+            assert_eq!(parts(&dir), written, "resumed");
+            // A smaller run into the same folder: resuming is refused (the
+            // folder holds more points), a fresh run replaces every part.
+            let smaller = mpirun(
+                ranks,
+                &[
+                    "--points",
+                    "1001",
+                    "--steps",
+                    "50",
+                    "--parquet",
+                    dir.to_str().unwrap(),
+                    "--part-rows",
+                    "700",
+                ],
+            );
+            assert!(!smaller.status.success());
+            assert_eq!(parts(&dir), written, "a refused resume changes nothing");
+            stream_parquet_with(ranks, 1001, steps, &dir, 700, &["--fresh"]);
+            let y: Vec<f32> = read_parquet_column(&dir, "mean_r").unwrap();
+            let smaller = Executor::parallel()
+                .run::<64, _, _, _>(&w1_space(1001, 7, steps), w1_kernel::<64>)
+                .unwrap();
+            assert_eq!(bits(&y), bits(&smaller), "a fresh smaller run");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// A sink failing on one rank (a foreign file in the folder, seen by every
+/// rank here) ends the run on every rank with an error, never a hang, and
+/// the folder is left as it was.
+#[cfg(feature = "parquet")]
+#[test]
+fn a_sink_failing_on_the_ranks_ends_the_run_on_every_rank() {
+    let dir = temp("parts-foreign");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.parquet"), b"not ours").unwrap();
+    let prefix = temp("parts-errors");
+    let run = mpirun(
+        2,
+        &[
+            "--points",
+            "1000",
+            "--steps",
+            "10",
+            "--parquet",
+            dir.to_str().unwrap(),
+            "--errors",
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert!(!run.status.success());
+    for rank in 0..2 {
+        let path = format!("{}.rank-{rank}", prefix.display());
+        let error = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("rank {rank} wrote no error: {e}"));
+        assert!(error.starts_with(&format!("rank {rank}: ")), "{error}");
+        std::fs::remove_file(&path).unwrap();
+    }
+    let names: Vec<String> = parts(&dir).into_keys().collect();
+    assert_eq!(names, ["notes.parquet"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

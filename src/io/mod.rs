@@ -1,11 +1,12 @@
-//! Parameter sets and results in and out: CSV (the `csv` crate) and NPY (one
-//! 1-D `.npy` file per column, which numpy loads with `np.load`), and the
-//! shard files of job arrays.
+//! Parameter sets and results in and out: CSV (the `csv` crate), NPY (one
+//! 1-D `.npy` file per column, which numpy loads with `np.load`), NPZ, Parquet
+//! (feature `parquet`: `write_parquet`, `read_parquet`, which pandas, pyarrow
+//! and polars read and write), and the shard files of job arrays.
 //!
 //! The layer above [`space`](crate::Space): `record` is how points become
 //! cells and back (the hooks the derive generates, [`Record`] and
 //! [`FromRecords`], shared by every format), `table` what is written side by
-//! side, then one module per format (`csv`, `npy`) and `shard`. A new
+//! side, then one module per format (`csv`, `npy`, `npz`, `parquet`) and `shard`. A new
 //! format is a module here that reads through [`FromRecords`] and writes
 //! [`Table`]s; the derive does not change.
 //!
@@ -54,6 +55,8 @@
 mod csv;
 pub(crate) mod npy;
 mod npz;
+#[cfg(feature = "parquet")]
+pub(crate) mod parquet;
 mod record;
 pub(crate) mod shard;
 pub(crate) mod summary;
@@ -64,6 +67,11 @@ pub use crate::error::IoError;
 pub use crate::simd::{Dtype, Value};
 pub use npy::{read_npy, read_npy_2d, write_npy};
 pub use npz::{read_npz, write_npz};
+#[cfg(feature = "parquet")]
+pub use parquet::{
+    TARGET_FEATURES_KEY, VERSION_KEY, read_parquet, read_parquet_column, read_parquet_metadata,
+    write_parquet, write_parquet_with,
+};
 pub use record::{Cells, Fields, FromRecords, Record};
 pub use table::{Column, Table};
 

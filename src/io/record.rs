@@ -37,6 +37,16 @@ pub trait Cells: Sized {
     /// Parses from this field's cells of text (`width()` of them); on
     /// failure the index of the cell that did not parse.
     fn parse(cells: &[&str]) -> Result<Self, usize>;
+    /// From this field's cells as values (`width()` of them), bit for bit
+    /// (binary formats: Parquet); on failure the index of the cell of
+    /// another type. By default through each value's text (NaN payloads
+    /// other than the sign are then lost).
+    #[doc(hidden)]
+    fn from_values(values: &[Value]) -> Result<Self, usize> {
+        let texts: Vec<String> = values.iter().map(ToString::to_string).collect();
+        let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
+        Self::parse(&cells)
+    }
 }
 
 impl<T: Scalar> Cells for T {
@@ -55,6 +65,12 @@ impl<T: Scalar> Cells for T {
     fn parse(cells: &[&str]) -> Result<Self, usize> {
         match cells {
             [cell] => T::parse_cell(cell).ok_or(0),
+            _ => Err(0),
+        }
+    }
+    fn from_values(values: &[Value]) -> Result<Self, usize> {
+        match values {
+            [value] => T::from_value(*value).ok_or(0),
             _ => Err(0),
         }
     }
@@ -80,6 +96,16 @@ impl<T: Scalar, const K: usize> Cells for [T; K] {
         let mut out = [T::default(); K];
         for (k, (slot, cell)) in out.iter_mut().zip(cells).enumerate() {
             *slot = T::parse_cell(cell).ok_or(k)?;
+        }
+        Ok(out)
+    }
+    fn from_values(values: &[Value]) -> Result<Self, usize> {
+        if values.len() != K {
+            return Err(values.len().min(K));
+        }
+        let mut out = [T::default(); K];
+        for (k, (slot, value)) in out.iter_mut().zip(values).enumerate() {
+            *slot = T::from_value(*value).ok_or(k)?;
         }
         Ok(out)
     }
@@ -169,6 +195,38 @@ pub trait FromRecords: Space + Sized {
         Self::Point: Record,
     {
         super::csv::read_csv(reader, fixed)
+    }
+
+    /// Reads a Parquet file or dataset folder whose columns are the free
+    /// fields, bit for bit; the fixed fields come from `fixed`. See
+    /// [`read_parquet`](crate::io::read_parquet). Feature `parquet`.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    ///
+    /// #[derive(DataSpace, Clone, Debug, PartialEq)]
+    /// struct P { x: f64, #[space(fixed)] dt: f32 }
+    ///
+    /// let space = PSpace::new(PColumns { x: vec![1.5, -0.0], dt: 0.1 })?;
+    /// let path = std::env::temp_dir().join(format!("dataspace-doc-fr-pq-{}.parquet", std::process::id()));
+    /// dataspace::io::write_parquet(&path, &[&space])?;
+    /// let back = PSpace::read_parquet(&path, PFixed { dt: 0.1 })?;
+    /// assert_eq!(back.columns().x, space.columns().x);
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`read_parquet`](crate::io::read_parquet).
+    #[cfg(feature = "parquet")]
+    fn read_parquet(
+        path: impl AsRef<std::path::Path>,
+        fixed: Self::Fixed,
+    ) -> Result<Self, crate::error::IoError>
+    where
+        Self::Point: Record,
+    {
+        super::parquet::read_parquet(path.as_ref(), fixed)
     }
 }
 

@@ -8,6 +8,8 @@ mod executor;
 pub mod mpi;
 mod npy_sink;
 mod output;
+#[cfg(feature = "parquet")]
+mod parquet_sink;
 mod progress;
 mod series;
 mod sink;
@@ -16,6 +18,8 @@ mod window;
 pub use executor::Executor;
 pub use npy_sink::NpySink;
 pub use output::Output;
+#[cfg(feature = "parquet")]
+pub use parquet_sink::ParquetSink;
 pub use progress::Progress;
 pub use series::{Recorder, SeriesBlock, TimeSeries};
 pub use sink::{CsvSink, Sink};

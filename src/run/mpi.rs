@@ -9,6 +9,8 @@
 
 use super::executor::Executor;
 use super::output::Output;
+#[cfg(feature = "parquet")]
+use super::parquet_sink::ParquetSink;
 use super::progress::Reporter;
 use super::sink::Sink;
 use super::window::{Windows, write_empty};
@@ -130,7 +132,16 @@ impl MpiExecutor {
         // A rank's shard of `range`, which lies inside the space.
         let slice = Slice::new(space, offset..offset + mine.len());
         let local = self.local.run::<V, _, _, _>(&slice, kernel);
+        let local = self.agree(local, offset)?;
+        self.gather::<T>(len, V, &local)
+    }
 
+    /// Every rank learns whether any rank's `local` result (for its points
+    /// from `offset`) failed: `Ok` on every rank if none did, else on every
+    /// rank [`ExecError::RankFailed`] naming the lowest rank with the first
+    /// failing point. Every rank must call it.
+    fn agree<R>(&self, local: Result<R, ExecError>, offset: usize) -> Result<R, ExecError> {
+        let rank = self.rank();
         // Every rank learns the first failing point (u64::MAX: none).
         let my_failure = match &local {
             Ok(_) => u64::MAX,
@@ -167,11 +178,8 @@ impl MpiExecutor {
                 message,
             });
         }
-        match local {
-            Ok(local) => self.gather::<T>(len, V, &local),
-            // Unreachable: a failed run is a failure every rank has learnt of.
-            Err(error) => Err(error),
-        }
+        // Ok on every rank: a failed run is a failure every rank has learnt of.
+        local
     }
 
     /// Gathers each rank's results for its shard of `len` points (shards of
@@ -314,6 +322,88 @@ impl MpiExecutor {
         }
         reporter.finish();
         Ok(())
+    }
+
+    /// Runs `kernel` over every point with no gather: each rank streams its
+    /// own shard of the points (as [`Executor::run_into`]) into its own part
+    /// files of one Parquet dataset, `sink`'s folder, named by their first
+    /// point, so the dataset reads as one table in point order
+    /// (`pandas.read_parquet(dir)`, [`read_parquet`](crate::io::read_parquet)).
+    /// No rank holds more than its own windows, and no result passes
+    /// through rank 0. Feature `parquet`.
+    ///
+    /// Every rank passes a sink on the same folder (shared by every rank:
+    /// a network file system on a cluster), made alike
+    /// ([`ParquetSink::open`] to resume, the same metadata and part size);
+    /// each touches only the parts of its own points (rank 0 also those
+    /// past the last point, another run's: removed by
+    /// [`ParquetSink::create`], refused by [`ParquetSink::open`]). Resuming resumes
+    /// each rank's share: run it with the same number of ranks. Rank 0
+    /// reports progress (of its own shard). The values equal a
+    /// single-process run's; the files are cut at the ranks' shard ends too.
+    ///
+    /// ```no_run
+    /// use dataspace::mpi::{mpi, MpiExecutor};
+    /// use dataspace::prelude::*;
+    /// use dataspace::{Axis, ParquetSink};
+    ///
+    /// #[derive(DataSpace, Clone, Debug)]
+    /// struct P { x: f32 }
+    ///
+    /// let universe = mpi::initialize().expect("MPI initialises once");
+    /// let executor = MpiExecutor::new(universe.world(), Executor::parallel());
+    /// let design = PDesign::product(PAxes { x: Axis::linspace(0.0, 1.0, 1_000_000) })?;
+    /// let mut sink = ParquetSink::open("sweep.parquet", "y")?.describe(&design);
+    /// executor.run_into_parts(&design, |p: PLanes<'_, 16>| p.x * p.x, &mut sink)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// On every rank: [`ExecError::RankFailed`] naming the rank and the
+    /// first failing point if a kernel panicked or a sink failed (another
+    /// run's parts, say) on any rank; the failing rank's message is its own
+    /// error's.
+    #[cfg(feature = "parquet")]
+    pub fn run_into_parts<'s, const V: usize, S, L, O>(
+        &self,
+        space: &'s S,
+        kernel: impl Fn(L) -> O + Sync,
+        sink: &mut ParquetSink,
+    ) -> Result<(), ExecError>
+    where
+        S: PackedSpace<V, Lanes<'s> = L> + Sync,
+        S::Point: Record,
+        O: Output<V>,
+        ParquetSink: Sink<O::Result>,
+    {
+        let (rank, size, len) = (self.rank(), self.size(), space.len());
+        let mine = rank_range(len, V, rank, size);
+        // Rank 0 also owns the parts past the run's end (another run's).
+        sink.share(mine.start, (rank == 0).then_some(len));
+        let mut local = self.local.clone();
+        if rank != 0 {
+            local.progress = crate::run::Progress::Off;
+        }
+        let slice = Slice::new(space, mine.clone());
+        // A rank without points writes nothing; rank 0 writes the one empty
+        // part of a run of no points.
+        let runs = !mine.is_empty() || (len == 0 && rank == 0);
+        // Every rank checks its share of the folder, and learns whether all
+        // could, before any writes: a refused resume changes no part.
+        let checked = match runs {
+            true => {
+                <ParquetSink as Sink<O::Result>>::resume(sink, &Table::header(space), mine.len())
+                    .map(|_| ())
+                    .map_err(ExecError::Sink)
+            }
+            false => Ok(()),
+        };
+        self.agree(checked, mine.start)?;
+        let result = match runs {
+            true => local.run_into::<V, Slice<'s, S>, L, O, ParquetSink>(&slice, &kernel, sink),
+            false => Ok(()),
+        };
+        self.agree(result, mine.start)
     }
 }
 

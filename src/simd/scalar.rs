@@ -90,6 +90,11 @@ pub trait Scalar:
     /// is written in bulk.
     #[doc(hidden)]
     fn le_bytes(values: &[Self]) -> std::borrow::Cow<'_, [u8]>;
+
+    /// The value of a cell of this type, bit for bit; `None` for a cell of
+    /// another type (binary readers: Parquet).
+    #[doc(hidden)]
+    fn from_value(value: Value) -> Option<Self>;
 }
 
 /// A SIMD pack of `V` lanes of one scalar: one column over `V` consecutive points.
@@ -337,6 +342,14 @@ macro_rules! scalar_table {
                         std::borrow::Cow::Borrowed(bytemuck::cast_slice(values))
                     } else {
                         std::borrow::Cow::Owned(values.iter().flat_map(|x| x.to_le_bytes()).collect())
+                    }
+                }
+                #[inline]
+                fn from_value(value: Value) -> Option<Self> {
+                    match value {
+                        Value::$variant(x) => Some(x),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
                     }
                 }
             }

@@ -22,6 +22,8 @@ mod io;
 mod layers;
 mod mpr;
 mod noise;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod progress;
 mod round_trip;
 mod series;
