@@ -329,6 +329,49 @@ impl fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
+/// [`TimeSeries::from_variables`](crate::TimeSeries::from_variables) was
+/// given a variable that does not hold `points x samples` values.
+///
+/// ```
+/// use dataspace::{SeriesShapeError, TimeSeries};
+///
+/// let error = TimeSeries::<f32, 2>::from_variables(2, 3, [vec![0.0; 6], vec![0.0; 5]]).unwrap_err();
+/// assert_eq!(error, SeriesShapeError { variable: 1, found: 5, points: 2, samples: 3 });
+/// assert_eq!(error.to_string(), "variable 1 holds 5 values, not 2 points x 3 samples");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesShapeError {
+    /// The variable, from 0.
+    pub variable: usize,
+    /// The values it holds.
+    pub found: usize,
+    /// Points asked for.
+    pub points: usize,
+    /// Samples per point asked for.
+    pub samples: usize,
+}
+
+impl fmt::Display for SeriesShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let SeriesShapeError {
+            variable,
+            found,
+            points,
+            samples,
+        } = self;
+        write!(
+            f,
+            "variable {variable} holds {found} values, not {points} points x {samples} samples"
+        )?;
+        if points.checked_mul(*samples).is_none() {
+            f.write_str(" (more values than memory can index)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SeriesShapeError {}
+
 impl From<OutputError> for ExecError {
     fn from(e: OutputError) -> Self {
         match e {

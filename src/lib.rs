@@ -150,7 +150,8 @@ pub mod example_generated;
 
 pub use design::{Axes, AxesLanes, Axis, AxisScalar, Design, Sampler};
 pub use error::{
-    DesignError, ExecError, LayoutError, OutputError, RangeError, ShapeError, StrideError,
+    DesignError, ExecError, LayoutError, OutputError, RangeError, SeriesShapeError, ShapeError,
+    StrideError,
 };
 pub use io::FromRecords;
 pub use noise::Philox;

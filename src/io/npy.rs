@@ -308,7 +308,8 @@ pub(crate) fn write_npy_file<T: Scalar>(path: &Path, values: &[T]) -> Result<(),
 /// # Errors
 /// [`IoError::File`] if the file cannot be read; [`IoError::NpyDtype`] if it
 /// holds another type; [`IoError::Npy`] if it is malformed, not 1-D, or its
-/// data is shorter or longer than its header says.
+/// data is shorter or longer than its header says (numpy ignores bytes
+/// past the data; this reader does not drop data unseen).
 ///
 /// ```
 /// use dataspace::io::{read_npy, write_npy, Column, IoError};
@@ -391,6 +392,12 @@ pub fn read_npy_2d<T: Scalar>(path: &Path) -> Result<(Vec<T>, (usize, usize)), I
             shape_text(&header.header.shape)
         )));
     };
+    // numpy's sizes are signed: larger dimensions are no array it makes.
+    if rows.max(columns) > i64::MAX as u64 {
+        return Err(malformed(format!(
+            "its shape ({rows}, {columns}) has a dimension past numpy's largest"
+        )));
+    }
     let count = rows
         .checked_mul(columns)
         .ok_or_else(|| malformed(format!("its shape ({rows}, {columns}) overflows")))?;
@@ -543,6 +550,10 @@ fn read_values<T: Scalar>(
         message,
     };
     let size = core::mem::size_of::<T>() as u64;
+    // Exactly: bytes past the values would be data this reader drops
+    // unseen (numpy ignores them). A growing file of `NpySink` killed
+    // before its header counted its last rows has them: `NpySink::open`
+    // cuts them.
     if len.checked_mul(size) != Some(data_len) {
         return Err(malformed(format!(
             "its header says {len} values of {size} bytes, but {data_len} bytes of data follow"

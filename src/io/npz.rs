@@ -184,7 +184,7 @@ fn assemble_above(
         let mut header = Vec::with_capacity(LOCAL_LEN as usize + entry.len() + 20);
         put32(&mut header, LOCAL_HEADER);
         let version = if large { VERSION_ZIP64 } else { VERSION };
-        for field in [version, 0, 0, DOS_TIME, DOS_DATE] {
+        for field in [version, utf8_flag(&entry), 0, DOS_TIME, DOS_DATE] {
             put16(&mut header, field);
         }
         put32(&mut header, crc);
@@ -219,7 +219,7 @@ fn assemble_above(
         let mut record = Vec::with_capacity(CENTRAL_LEN as usize + entry.len() + 28);
         put32(&mut record, CENTRAL_HEADER);
         let version = if large { VERSION_ZIP64 } else { VERSION };
-        for field in [version, version, 0, 0, DOS_TIME, DOS_DATE] {
+        for field in [version, version, utf8_flag(entry), 0, DOS_TIME, DOS_DATE] {
             put16(&mut record, field);
         }
         put32(&mut record, *crc);
@@ -283,6 +283,13 @@ fn assemble_above(
         .map_err(|e| IoError::file("write", temp, e.into_error()))?
         .sync_all()
         .map_err(|e| IoError::file("write", temp, e))
+}
+
+/// The general-purpose flag of an entry named `name`: bit 11 (the name is
+/// UTF-8) for a name that is not ASCII, as Python's zipfile sets it; without
+/// it, readers take the name for code page 437.
+fn utf8_flag(name: &str) -> u16 {
+    if name.is_ascii() { 0 } else { 1 << 11 }
 }
 
 fn put16(out: &mut Vec<u8>, x: u16) {
@@ -389,22 +396,19 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
         u64::from(directory_len),
         u64::from(directory_start),
     );
-    if entries == MAX16 || directory_len == MAX32 || directory_start == MAX32 {
-        // A ZIP64 archive: the locator just before the end record says
-        // where the ZIP64 end record is, which holds the real values.
-        let end_at = file_len - tail_len + end as u64;
-        let locator = read_at(
-            &mut file,
-            end_at.checked_sub(ZIP64_LOCATOR_LEN),
-            ZIP64_LOCATOR_LEN,
-        )
-        .ok_or_else(|| malformed("is a ZIP64 archive without its locator".to_owned()))?;
-        let (Some(ZIP64_LOCATOR), Some(record_at)) = (le32(&locator, 0), le64(&locator, 8)) else {
-            return Err(malformed(
-                "is a ZIP64 archive without its locator".to_owned(),
-            ));
-        };
-        let record = read_at(&mut file, Some(record_at), ZIP64_END_LEN)
+    // A ZIP64 archive: fields at their maximum, and the locator just before
+    // the end record, which says where the ZIP64 end record (holding the
+    // real values) is. Without a locator the fields are what they say:
+    // numpy writes exactly 65,535 entries in a classic archive.
+    let end_at = file_len - tail_len + end as u64;
+    let locator = end_at
+        .checked_sub(ZIP64_LOCATOR_LEN)
+        .and_then(|at| read_at(&mut file, Some(at), ZIP64_LOCATOR_LEN))
+        .filter(|locator| le32(locator, 0) == Some(ZIP64_LOCATOR));
+    let at_max = entries == MAX16 || directory_len == MAX32 || directory_start == MAX32;
+    if let (true, Some(locator)) = (at_max, locator) {
+        let record = le64(&locator, 8)
+            .and_then(|at| read_at(&mut file, Some(at), ZIP64_END_LEN))
             .ok_or_else(|| malformed("has its ZIP64 end record past its end".to_owned()))?;
         let (Some(ZIP64_END), Some(count), Some(len), Some(start)) = (
             le32(&record, 0),
@@ -430,96 +434,137 @@ pub fn read_npz<T: Scalar>(path: &Path, column: &str) -> Result<Vec<T>, IoError>
 
     let wanted = entry_name(column);
     let mut names = Vec::new();
+    // The last entry of the name, as Python's zipfile (and so numpy) takes it.
+    let mut found = None;
     let mut at = 0usize;
     for _ in 0..entries {
-        let field16 = |k: usize| le16(&directory, at + k);
-        let field32 = |k: usize| le32(&directory, at + k);
-        let (Some(CENTRAL_HEADER), Some(flags), Some(method), Some(crc), Some(stored), Some(size)) = (
-            field32(0),
-            field16(8),
-            field16(10),
-            field32(16),
-            field32(20),
-            field32(24),
-        ) else {
-            return Err(malformed("has a damaged directory".to_owned()));
-        };
-        let (Some(name_len), Some(extra_len), Some(comment_len), Some(local)) =
-            (field16(28), field16(30), field16(32), field32(42))
-        else {
-            return Err(malformed("has a damaged directory".to_owned()));
-        };
-        let name_start = at + CENTRAL_LEN as usize;
-        let name = directory
-            .get(name_start..name_start + usize::from(name_len))
-            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        let entry = Entry::parse(&directory, at)
             .ok_or_else(|| malformed("has a damaged directory".to_owned()))?;
-        let extra_start = name_start + usize::from(name_len);
-        let extra = directory
-            .get(extra_start..extra_start + usize::from(extra_len))
-            .ok_or_else(|| malformed("has a damaged directory".to_owned()))?;
-        at = extra_start + usize::from(extra_len) + usize::from(comment_len);
-        if name != wanted {
-            names.push(name.strip_suffix(".npy").unwrap_or(&name).to_owned());
-            continue;
+        if entry.name == wanted {
+            found = Some(at);
+        } else {
+            names.push(
+                entry
+                    .name
+                    .strip_suffix(".npy")
+                    .unwrap_or(&entry.name)
+                    .to_owned(),
+            );
         }
-        if flags & 1 != 0 {
-            return Err(malformed(format!("holds `{column}` encrypted")));
-        }
-        if method != 0 {
-            return Err(malformed(format!(
-                "holds `{column}` compressed (method {method}, as np.savez_compressed writes): only stored entries (np.savez) are read"
-            )));
-        }
-        // Fields at their maximum are in the ZIP64 extra field, in this order.
-        let mut wide = [size, stored, local].map(u64::from);
-        let mut values = zip64_values(extra);
-        for field in &mut wide {
-            if *field == MAX32 {
-                *field = values.next().ok_or_else(|| {
-                    malformed(format!("holds `{column}` with a damaged ZIP64 field"))
-                })?;
-            }
-        }
-        let [size, stored, local] = wide;
-        if stored != size {
-            return Err(malformed(format!(
-                "holds `{column}` with sizes that disagree ({stored} stored, {size} in all)"
-            )));
-        }
-        // The local header repeats the name and may carry its own extra field.
-        let mut local_header = [0u8; LOCAL_LEN as usize];
-        file.seek(SeekFrom::Start(local)).map_err(read_error)?;
-        file.read_exact(&mut local_header)
-            .map_err(|_| malformed(format!("is cut off before `{column}`")))?;
-        let (Some(LOCAL_HEADER), Some(local_name), Some(local_extra)) = (
-            le32(&local_header, 0),
-            le16(&local_header, 26),
-            le16(&local_header, 28),
-        ) else {
-            return Err(malformed(format!("has a damaged header for `{column}`")));
-        };
-        let data = local + LOCAL_LEN + u64::from(local_name) + u64::from(local_extra);
-        if data.checked_add(size).is_none_or(|end| end > file_len) {
-            return Err(malformed(format!("is cut off inside `{column}`")));
-        }
-        file.seek(SeekFrom::Start(data)).map_err(read_error)?;
-        let entry_path = path.join(&wanted);
-        let mut reader = CrcReader::new(BufReader::with_capacity(1 << 16, (&mut file).take(size)));
-        let values = read_from::<T>(&mut reader, size, &entry_path)?;
-        // read_from consumed exactly `size` bytes; the checksum covers them all.
-        if reader.hasher.finalize() != crc {
-            return Err(malformed(format!(
-                "holds `{column}` with bytes that do not match their CRC-32"
-            )));
-        }
-        return Ok(values);
+        at = entry.next;
     }
-    names.sort();
-    Err(malformed(format!(
-        "has no array `{column}` (it has: {})",
-        names.join(", ")
-    )))
+    let Some(Entry {
+        flags,
+        method,
+        crc,
+        stored,
+        size,
+        local,
+        extra,
+        ..
+    }) = found.and_then(|at| Entry::parse(&directory, at))
+    else {
+        names.sort();
+        return Err(malformed(format!(
+            "has no array `{column}` (it has: {})",
+            names.join(", ")
+        )));
+    };
+    if flags & 1 != 0 {
+        return Err(malformed(format!("holds `{column}` encrypted")));
+    }
+    if method != 0 {
+        return Err(malformed(format!(
+            "holds `{column}` compressed (method {method}, as np.savez_compressed writes): only stored entries (np.savez) are read"
+        )));
+    }
+    // Fields at their maximum are in the ZIP64 extra field, in this order.
+    let mut wide = [size, stored, local].map(u64::from);
+    let mut values = zip64_values(extra);
+    for field in &mut wide {
+        if *field == MAX32 {
+            *field = values
+                .next()
+                .ok_or_else(|| malformed(format!("holds `{column}` with a damaged ZIP64 field")))?;
+        }
+    }
+    let [size, stored, local] = wide;
+    if stored != size {
+        return Err(malformed(format!(
+            "holds `{column}` with sizes that disagree ({stored} stored, {size} in all)"
+        )));
+    }
+    // The local header repeats the name and may carry its own extra field.
+    let mut local_header = [0u8; LOCAL_LEN as usize];
+    file.seek(SeekFrom::Start(local)).map_err(read_error)?;
+    file.read_exact(&mut local_header)
+        .map_err(|_| malformed(format!("is cut off before `{column}`")))?;
+    let (Some(LOCAL_HEADER), Some(local_name), Some(local_extra)) = (
+        le32(&local_header, 0),
+        le16(&local_header, 26),
+        le16(&local_header, 28),
+    ) else {
+        return Err(malformed(format!("has a damaged header for `{column}`")));
+    };
+    let data = local + LOCAL_LEN + u64::from(local_name) + u64::from(local_extra);
+    if data.checked_add(size).is_none_or(|end| end > file_len) {
+        return Err(malformed(format!("is cut off inside `{column}`")));
+    }
+    file.seek(SeekFrom::Start(data)).map_err(read_error)?;
+    let entry_path = path.join(&wanted);
+    let mut reader = CrcReader::new(BufReader::with_capacity(1 << 16, (&mut file).take(size)));
+    let values = read_from::<T>(&mut reader, size, &entry_path)?;
+    // read_from consumed exactly `size` bytes; the checksum covers them all.
+    if reader.hasher.finalize() != crc {
+        return Err(malformed(format!(
+            "holds `{column}` with bytes that do not match their CRC-32"
+        )));
+    }
+    Ok(values)
+}
+
+/// One record of the central directory.
+struct Entry<'a> {
+    flags: u16,
+    method: u16,
+    crc: u32,
+    stored: u32,
+    size: u32,
+    local: u32,
+    name: String,
+    extra: &'a [u8],
+    /// Where the next record starts.
+    next: usize,
+}
+
+impl<'a> Entry<'a> {
+    /// The record at `at` of `directory`, if it is whole.
+    fn parse(directory: &'a [u8], at: usize) -> Option<Self> {
+        let field16 = |k: usize| le16(directory, at + k);
+        let field32 = |k: usize| le32(directory, at + k);
+        if field32(0)? != CENTRAL_HEADER {
+            return None;
+        }
+        let (name_len, extra_len, comment_len) = (
+            usize::from(field16(28)?),
+            usize::from(field16(30)?),
+            usize::from(field16(32)?),
+        );
+        let name_start = at + CENTRAL_LEN as usize;
+        let name = directory.get(name_start..name_start + name_len)?;
+        let extra_start = name_start + name_len;
+        Some(Entry {
+            flags: field16(8)?,
+            method: field16(10)?,
+            crc: field32(16)?,
+            stored: field32(20)?,
+            size: field32(24)?,
+            local: field32(42)?,
+            name: String::from_utf8_lossy(name).into_owned(),
+            extra: directory.get(extra_start..extra_start + extra_len)?,
+            next: extra_start + extra_len + comment_len,
+        })
+    }
 }
 
 /// The 64-bit values of the ZIP64 extra field among an entry's extra

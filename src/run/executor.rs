@@ -306,8 +306,10 @@ impl Executor {
     /// the space or design. A window is `n_pmap x 64` packs (`n_pmap`
     /// counted up to 1024), or fewer when a point's results are large (a
     /// [`TimeSeries`](crate::TimeSeries)): at most 8 MiB of results, at
-    /// least one pack per block. The first window is one pack per block,
-    /// to learn that size. The sink is checked first ([`Sink::resume`]) and
+    /// least one pack per thread. The first window is one pack per thread,
+    /// to learn that size. Every window of a time series must have the
+    /// first one's samples per point ([`ExecError::SampleCount`] names the
+    /// first point of a window that differs). The sink is checked first ([`Sink::resume`]) and
     /// the run starts after the points it already holds, so an interrupted
     /// run resumes where it stopped. An empty space still gets its header.
     ///
@@ -458,7 +460,7 @@ impl Executor {
     /// Runs the windows of a streaming run from point `start`, in order,
     /// handing each window's points and results to `emit`, and stops at the
     /// first error (of the run or of `emit`). The first window is one pack
-    /// per block: its results tell how many bytes a point's results take,
+    /// per thread: its results tell how many bytes a point's results take,
     /// and so how many points later windows hold (a time series of 1000
     /// samples takes 1000 times a scalar's room).
     fn produce_windows<'s, const V: usize, S, K, O>(
@@ -475,12 +477,25 @@ impl Executor {
         O: Output<V>,
     {
         let len = space.len();
-        let mut windows = Windows::new(start, len, self.window_packs::<V>());
+        let mut windows = Windows::new(start, len, self.first_window::<V>());
+        let mut samples = None;
         while let Some(window) = windows.next() {
             let slice = Slice::new(space, window.clone());
             let out = self
                 .run_reporting::<V, Slice<'s, S>, _, O>(&slice, kernel, reporter)
                 .map_err(|error| error.offset(window.start))?;
+            // Within a window the output checks its time series; between
+            // windows, this (the window's first point is the first to differ).
+            if let (Some(expected), Some(found)) = (samples, O::samples(&out))
+                && found != expected
+            {
+                return Err(ExecError::SampleCount {
+                    point: window.start,
+                    found,
+                    expected,
+                });
+            }
+            samples = samples.or(O::samples(&out));
             windows.resize(self.window_points_for::<V, O>(&out));
             emit(window, out)?;
         }
@@ -490,20 +505,25 @@ impl Executor {
     /// Points per window of a streaming run: `n_pmap x 64` packs, `n_pmap`
     /// counted up to [`WINDOW_BLOCKS_MAX`].
     pub(crate) fn window_points<const V: usize>(&self) -> usize {
-        self.window_packs::<V>()
+        self.blocks()
+            .clamp(1, WINDOW_BLOCKS_MAX)
+            .saturating_mul(V)
             .saturating_mul(WINDOW_PACKS_PER_BLOCK)
     }
 
-    /// One pack per block of a window.
-    fn window_packs<const V: usize>(&self) -> usize {
-        self.blocks().clamp(1, WINDOW_BLOCKS_MAX).saturating_mul(V)
+    /// The first window of a streaming run: one pack per thread, so that
+    /// its results (whose size per point is not yet known) stay small.
+    fn first_window<const V: usize>(&self) -> usize {
+        self.thread_count().max(1).saturating_mul(V)
     }
 
     /// [`window_points`](Executor::window_points), or fewer for results
     /// that take many bytes per point (as `out`'s do), so that a window
-    /// holds at most [`WINDOW_BYTES`] of them; at least one pack per block.
+    /// holds at most [`WINDOW_BYTES`] of them, rounded down to whole packs
+    /// per thread, but at least one pack per thread (what the threads hold
+    /// at once anyway).
     fn window_points_for<const V: usize, O: Output<V>>(&self, out: &O::Result) -> usize {
-        let packs = self.window_packs::<V>();
+        let packs = self.first_window::<V>();
         match O::point_bytes(out) {
             Some(bytes) if bytes > 0 => self
                 .window_points::<V>()

@@ -84,6 +84,10 @@ pub struct NpySink {
     files: Vec<Array>,
     /// Rows every file holds.
     rows: u64,
+    /// Whether the files found by a resume are still to be cut to `rows`:
+    /// only once the first window has been checked against them, so that a
+    /// refused resume changes nothing.
+    uncut: bool,
     /// Whether [`Sink::resume`] has run.
     checked: bool,
 }
@@ -162,8 +166,9 @@ enum RowShape {
 
 impl NpySink {
     /// A new run writing into `dir` (created if missing): the files of
-    /// this run's names are replaced when the run starts; other files in
-    /// `dir` are left alone. `outputs` names the results: one name for a
+    /// this run's names are removed when the run starts (so a run that
+    /// fails before its first window leaves none of an earlier run's for
+    /// [`open`](NpySink::open) to take); other files in `dir` are left alone. `outputs` names the results: one name for a
     /// kernel returning packs or arrays, one per variable for a
     /// [`Recorder`](crate::Recorder).
     ///
@@ -176,7 +181,12 @@ impl NpySink {
     }
 
     /// Opens `dir` to resume a run (see the type's documentation): the files
-    /// are read when the run starts, and cut to the rows they all hold.
+    /// are read when the run starts, and cut to the rows they all hold once
+    /// its first window has been checked against them (a refused resume
+    /// changes nothing). A folder with none of the run's files, or only
+    /// files of no rows (a run killed as it created them), starts over; a
+    /// file with rows beside a missing one is an error (another run's
+    /// folder).
     ///
     /// # Errors
     /// As [`create`](NpySink::create).
@@ -199,6 +209,7 @@ impl NpySink {
             resume,
             files: Vec::new(),
             rows: 0,
+            uncut: false,
             checked: false,
         })
     }
@@ -239,22 +250,53 @@ impl NpySink {
         self.checked = true;
         self.files.clear();
         self.rows = 0;
+        self.uncut = false;
         if !self.resume {
+            // A new run: no file of an earlier one may be taken for this one's.
+            for name in &names {
+                let path = self.path(name);
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(IoError::file("replace", &path, e));
+                    }
+                    _ => {}
+                }
+            }
             return Ok(0);
         }
         let mut files = Vec::with_capacity(names.len());
+        // A file missing, or cut short in its header: (its name, a file
+        // with rows beside it).
+        let mut absent = None;
         let mut rows = u64::MAX;
         for (k, name) in names.iter().enumerate() {
             let path = self.path(name);
-            if !path.exists() {
-                return Ok(0); // a run killed before its first window: start over
-            }
             let output = (k >= inputs.len()).then_some(shape);
-            let Some((array, held)) = found_array(&path, output, dtype)? else {
-                return Ok(0); // killed while creating its files
+            let found = match path.exists() {
+                true => found_array(&path, output, dtype)?,
+                false => None,
             };
-            rows = rows.min(held);
-            files.push(array);
+            match found {
+                Some((array, held)) => {
+                    rows = rows.min(held);
+                    files.push((array, held));
+                }
+                None => absent = absent.or(Some(name)),
+            }
+        }
+        if let Some(missing) = absent {
+            // A run killed as it created its files has no rows anywhere; a
+            // file with rows beside a missing one is another run's folder.
+            if let Some((array, held)) = files.iter().find(|(_, held)| *held > 0) {
+                return Err(IoError::Npy {
+                    path: array.path.clone(),
+                    message: format!(
+                        "holds {held} rows, but {} has none: this folder is not this run's (other parameter or result names?); NpySink::create starts a new run",
+                        self.path(missing).display()
+                    ),
+                });
+            }
+            return Ok(0);
         }
         if rows > len as u64 {
             return Err(IoError::TooManyRows {
@@ -263,14 +305,25 @@ impl NpySink {
                 expected: len,
             });
         }
-        for array in &files {
-            array.cut(rows)?;
-        }
         if rows > 0 {
-            self.files = files;
+            self.files = files.into_iter().map(|(array, _)| array).collect();
             self.rows = rows;
+            self.uncut = true;
+            if rows == len as u64 {
+                // Nothing left to write: cut what is past the run now.
+                self.cut()?;
+            }
         }
         Ok(rows as usize) // at most len
+    }
+
+    /// Cuts the files found by a resume to the rows they all hold.
+    fn cut(&mut self) -> Result<(), IoError> {
+        for array in &self.files {
+            array.cut(self.rows)?;
+        }
+        self.uncut = false;
+        Ok(())
     }
 
     /// [`Sink::write`] of one window's results.
@@ -321,6 +374,10 @@ impl NpySink {
                 expected: usize::try_from(array.row.unwrap_or(1)).unwrap_or(usize::MAX),
             });
         }
+        if self.uncut {
+            self.cut()?;
+        }
+        let (parameters, outputs) = self.files.split_at(self.files.len() - results.arrays.len());
 
         // Parameters: one pass over the rows per batch of open files.
         let mut cells = Vec::new();

@@ -63,6 +63,13 @@ pub trait Output<const V: usize>: Sized {
         let _ = result;
         None
     }
+    /// Samples per point of `result`, for results that are time series: a
+    /// streaming run checks that every window has the first one's.
+    /// `None` (the default): not a time series.
+    fn samples(result: &Self::Result) -> Option<usize> {
+        let _ = result;
+        None
+    }
 }
 
 /// Appends the first `valid` values of each pack's lanes: shared by packs.

@@ -7,7 +7,7 @@
 #![allow(clippy::indexing_slicing)]
 
 use super::output::Output;
-use crate::error::OutputError;
+use crate::error::{OutputError, SeriesShapeError};
 use crate::simd::{Pack, Scalar};
 
 /// Most bytes a block reserves for its time series before it has them: a
@@ -113,7 +113,7 @@ impl<P, const R: usize> Recorder<P, R> {
 /// assert_eq!(series.shape(), (2, 3));
 /// assert_eq!(series.point(1), Some([&[4.0f32, 5.0, 6.0][..]]));
 /// assert_eq!(series.variable(0), Some(&[1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0][..]));
-/// # Ok::<(), dataspace::OutputError>(())
+/// # Ok::<(), dataspace::SeriesShapeError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeSeries<T, const R: usize = 1> {
@@ -126,21 +126,20 @@ impl<T: Scalar, const R: usize> TimeSeries<T, R> {
     /// `R` variables of `points` x `samples` values each, row-major.
     ///
     /// # Errors
-    /// [`OutputError::SampleCount`] naming the first variable's first point
-    /// that is missing (or 0), if a variable does not hold
+    /// [`SeriesShapeError`] naming the first variable that does not hold
     /// `points * samples` values.
     pub fn from_variables(
         points: usize,
         samples: usize,
         values: [Vec<T>; R],
-    ) -> Result<Self, OutputError> {
-        for variable in &values {
-            if Some(variable.len()) != points.checked_mul(samples) {
-                let found = variable.len().checked_div(points).unwrap_or(0);
-                return Err(OutputError::SampleCount {
-                    point: variable.len().checked_div(samples).unwrap_or(0),
-                    found,
-                    expected: samples,
+    ) -> Result<Self, SeriesShapeError> {
+        for (variable, values) in values.iter().enumerate() {
+            if Some(values.len()) != points.checked_mul(samples) {
+                return Err(SeriesShapeError {
+                    variable,
+                    found: values.len(),
+                    points,
+                    samples,
                 });
             }
         }
@@ -295,5 +294,9 @@ impl<P: Pack<V>, const V: usize, const R: usize> Output<V> for Recorder<P, R> {
 
     fn point_bytes(result: &Self::Result) -> Option<usize> {
         Some(result.samples.saturating_mul(R * size_of::<P::Scalar>()))
+    }
+
+    fn samples(result: &Self::Result) -> Option<usize> {
+        Some(result.samples)
     }
 }

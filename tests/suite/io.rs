@@ -452,7 +452,29 @@ fn numpy_and_npz_archives_both_ways() {
     assert_eq!(run_python(&python, script, &[&many, &theirs_many]), "123");
     assert_eq!(read_npz::<i32>(&theirs_many, "v69999").unwrap(), [69_999]);
     std::fs::remove_file(&many).unwrap();
-    for path in [ours, theirs, packed, theirs_many] {
+    // numpy's 65,535 arrays: a classic archive whose count is 0xFFFF; a
+    // name that is not ASCII (ours carry the UTF-8 flag); an archive with
+    // two entries of one name (the last counts, as in numpy).
+    let exact = npz_path("exact-65535");
+    let unicode = npz_path("unicode");
+    let twice = npz_path("twice");
+    let values = [1.5f32, -2.0];
+    write_npz(&unicode, &[&Column::new("é😀.x", &values)]).unwrap();
+    let script = "import numpy as np, sys, zipfile, io\n\
+        np.savez(sys.argv[1], **{f'v{k}': np.array([k], dtype=np.int32) for k in range(65535)})\n\
+        z = np.load(sys.argv[2])\n\
+        assert z.files == ['é😀.x'], z.files\n\
+        with zipfile.ZipFile(sys.argv[3], 'w') as f:\n\
+        \x20   for v in (1.0, 2.0):\n\
+        \x20       b = io.BytesIO(); np.save(b, np.array([v], dtype=np.float64)); f.writestr('a.npy', b.getvalue())\n\
+        print(z['é😀.x'][1])";
+    assert_eq!(
+        run_python(&python, script, &[&exact, &unicode, &twice]),
+        "-2.0"
+    );
+    assert_eq!(read_npz::<i32>(&exact, "v65534").unwrap(), [65_534]);
+    assert_eq!(read_npz::<f64>(&twice, "a").unwrap(), [2.0]);
+    for path in [ours, theirs, packed, theirs_many, exact, unicode, twice] {
         std::fs::remove_file(path).unwrap();
     }
 }

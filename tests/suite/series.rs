@@ -330,7 +330,11 @@ fn an_interrupted_run_resumes_to_the_same_bytes() {
         executor.run_into(&space, decay::<16>, &mut sink).unwrap();
         assert!(files(&dir) == whole, "resumed from {rows:?} + {extra}");
     }
-    // A run killed as it created its files: a header cut short.
+    // A run killed as it created its files: no rows anywhere, the last
+    // header cut short.
+    for name in ["rate.npy", "x0.npy", "x.npy"] {
+        cut(&dir.join(name), 128);
+    }
     cut(&dir.join("x2.npy"), 20);
     let mut sink = NpySink::open(&dir, &["x", "x2"]).unwrap();
     assert_eq!(
@@ -388,9 +392,10 @@ fn a_folder_of_another_run_is_an_error_not_a_resume() {
         panic!("{error}")
     };
     assert_eq!((found, expected), (SAMPLES + 1, SAMPLES));
+    // Refused before anything is cut: x2.npy keeps its 100 rows.
     assert_eq!(
         read_npy_2d::<f32>(&dir.join("x2.npy")).unwrap().1,
-        (60, SAMPLES)
+        (100, SAMPLES)
     );
 
     // Another element type for the results.
@@ -519,14 +524,14 @@ fn windows_of_long_series_hold_a_bounded_number_of_bytes() {
         }
         recorder
     };
-    let executor = Executor::parallel().n_pmap(4);
+    let executor = Executor::parallel().threads(4).unwrap().n_pmap(4);
     let mut windows = Windows {
         next: 0,
         sizes: Vec::new(),
     };
     executor.run_into(&space, kernel, &mut windows).unwrap();
     assert_eq!(windows.next, 20_000);
-    // A first window of one pack per block, then whole packs per block up
+    // A first window of one pack per thread, then whole packs per thread up
     // to 8 MiB: 419 points, rounded down to 13 x 32.
     assert_eq!(windows.sizes[0], 32);
     assert!(
@@ -553,6 +558,170 @@ fn windows_of_long_series_hold_a_bounded_number_of_bytes() {
         .run_into(&space, scalar, &mut Sizes(&mut sizes))
         .unwrap();
     assert_eq!(sizes[..3], [32, 2048, 2048]);
+
+    // A huge n_pmap does not widen windows of long series: still whole
+    // packs per thread up to 8 MiB, or one pack per thread.
+    let mut windows = Windows {
+        next: 0,
+        sizes: Vec::new(),
+    };
+    let many_blocks = Executor::parallel().threads(2).unwrap().n_pmap(100_000);
+    many_blocks.run_into(&space, kernel, &mut windows).unwrap();
+    assert_eq!(windows.sizes[0], 16);
+    assert!(
+        windows.sizes[1..windows.sizes.len() - 1]
+            .iter()
+            .all(|&n| n == 416)
+    );
+    let huge = |p: ILanes<'_, 8>| {
+        let mut recorder = Recorder::with_capacity(300_000);
+        for _ in 0..300_000 {
+            recorder.record([p.i]);
+        }
+        recorder
+    };
+    let mut windows = Windows {
+        next: 0,
+        sizes: Vec::new(),
+    };
+    let small = ISpace::new(IColumns {
+        i: (0..100).map(|i| i as f32).collect(),
+    })
+    .unwrap();
+    many_blocks.run_into(&small, huge, &mut windows).unwrap();
+    assert!(
+        windows.sizes[..windows.sizes.len() - 1]
+            .iter()
+            .all(|&n| n == 16),
+        "{:?}",
+        windows.sizes
+    );
+}
+
+#[test]
+fn samples_that_change_between_windows_are_an_error_at_the_window() {
+    let space = space(20_000);
+    // Windows of scalar-sized series: 8 threads x 8 lanes first, then 64
+    // packs per block; the count changes at point 4160, a window's start.
+    let executor = Executor::parallel().threads(8).unwrap().n_pmap(8);
+    let first_windows = 8 * 8 + 8 * 8 * 64;
+    assert_eq!(first_windows, 4160);
+    struct Count(usize);
+    impl Sink<TimeSeries<f32>> for Count {
+        fn resume(&mut self, _: &[String], _: usize) -> Result<usize, IoError> {
+            Ok(0)
+        }
+        fn write(&mut self, _: &dyn Table, outputs: &TimeSeries<f32>) -> Result<(), IoError> {
+            assert_eq!(outputs.samples(), 3);
+            self.0 += outputs.points();
+            Ok(())
+        }
+    }
+    let mut sink = Count(0);
+    let error = executor
+        .run_into(&space, uneven::<8>(first_windows), &mut sink)
+        .unwrap_err();
+    let ExecError::SampleCount {
+        point,
+        found,
+        expected,
+    } = error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!((point, found, expected), (4160, 4, 3));
+    assert_eq!(sink.0, 4160, "the windows before it are written");
+    // The same through an NpySink: the same error, the files hold the windows before it.
+    let dir = scratch("uneven-windows");
+    let mut npy = NpySink::create(&dir, &["x"]).unwrap();
+    let error = executor
+        .run_into(&space, uneven::<8>(first_windows), &mut npy)
+        .unwrap_err();
+    assert!(
+        matches!(error, ExecError::SampleCount { point: 4160, .. }),
+        "{error}"
+    );
+    assert_eq!(read_npy_2d::<f32>(&dir.join("x.npy")).unwrap().1, (4160, 3));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_new_run_removes_an_old_runs_files_and_a_resume_refuses_another_runs_folder() {
+    let space = space(1000);
+    let executor = Executor::parallel();
+    let dir = scratch("stale");
+    stream::<8>(&executor, &space, &dir);
+    // A new run that fails on its first pack leaves none of the old files...
+    let failing = |p: DecayLanes<'_, 8>| -> Recorder<F32<8>, 2> { panic!("at {}", p.index()) };
+    let mut sink = NpySink::create(&dir, &["x", "x2"]).unwrap();
+    let error = executor.run_into(&space, failing, &mut sink).unwrap_err();
+    assert!(
+        matches!(error, ExecError::KernelPanicked { point: 0, .. }),
+        "{error}"
+    );
+    assert!(files(&dir).is_empty());
+    // ... so resuming it runs every point.
+    let mut sink = NpySink::open(&dir, &["x", "x2"]).unwrap();
+    assert_eq!(
+        Sink::<TimeSeries<f32, 2>>::resume(&mut sink, &space.header(), 1000).unwrap(),
+        0
+    );
+    executor.run_into(&space, decay::<8>, &mut sink).unwrap();
+    let whole = files(&dir);
+    // Other result names: x2.npy holds rows but `y` has none: refused, nothing changed.
+    let mut sink = NpySink::open(&dir, &["x", "y"]).unwrap();
+    let error = executor
+        .run_into(&space.slice(0..3).unwrap(), decay::<8>, &mut sink)
+        .unwrap_err();
+    assert!(error.to_string().contains("is not this run's"), "{error}");
+    assert!(files(&dir) == whole);
+    // Other parameters (a, b instead of rate, x0): refused too.
+    #[derive(DataSpace, Clone, Debug)]
+    struct Other {
+        a: f32,
+        b: f32,
+    }
+    let other = OtherSpace::new(OtherColumns {
+        a: vec![1.0; 10],
+        b: vec![2.0; 10],
+    })
+    .unwrap();
+    let kernel = |p: OtherLanes<'_, 8>| {
+        let mut recorder = Recorder::<F32<8>, 2>::new();
+        recorder.record([p.a, p.b]);
+        recorder
+    };
+    let mut sink = NpySink::open(&dir, &["x", "x2"]).unwrap();
+    assert!(executor.run_into(&other, kernel, &mut sink).is_err());
+    assert!(files(&dir) == whole);
+    // A parameter of another type: refused before anything is cut.
+    cut(&dir.join("x.npy"), 128 + 600 * SAMPLES as u64 * 4);
+    let cut_state = files(&dir);
+    #[derive(DataSpace, Clone, Debug)]
+    struct Decay64 {
+        rate: f64,
+        x0: f32,
+    }
+    let wide = Decay64Space::new(Decay64Columns {
+        rate: vec![1.0; 1000],
+        x0: vec![1.0; 1000],
+    })
+    .unwrap();
+    let kernel64 = |p: Decay64Lanes<'_, 8>| {
+        let mut recorder = Recorder::<F32<8>, 2>::new();
+        for _ in 0..SAMPLES {
+            recorder.record([p.x0, p.x0]);
+        }
+        recorder
+    };
+    let mut sink = NpySink::open(&dir, &["x", "x2"]).unwrap();
+    let error = executor.run_into(&wide, kernel64, &mut sink).unwrap_err();
+    assert!(
+        matches!(error, ExecError::Sink(IoError::NpyDtype { .. })),
+        "{error}"
+    );
+    assert!(files(&dir) == cut_state, "a refused resume cut files");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -613,13 +782,51 @@ fn time_series_from_variables_checks_their_lengths() {
         TimeSeries::<f32, 2>::from_variables(2, 3, [vec![0.0; 6], vec![0.0; 5]]).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "point 1 has 2 samples per variable, the points before it 3: a time series holds as many samples for every point"
+        "variable 1 holds 5 values, not 2 points x 3 samples"
     );
-    assert!(TimeSeries::<f32>::from_variables(usize::MAX, 2, [vec![]]).is_err());
+    let error = TimeSeries::<f32>::from_variables(usize::MAX, 2, [vec![]]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "variable 0 holds 0 values, not {} points x 2 samples (more values than memory can index)",
+            usize::MAX
+        )
+    );
+    assert!(TimeSeries::<f32>::from_variables(2, 0, [vec![1.0]]).is_err());
     assert_eq!(
         TimeSeries::<f32>::from_variables(0, 7, [vec![]])
             .unwrap()
             .shape(),
         (0, 7)
     );
+}
+
+#[test]
+fn read_npy_2d_refuses_bytes_past_the_values_and_impossible_shapes() {
+    let dir = scratch("npy-readers");
+    stream::<8>(&Executor::parallel(), &space(10), &dir);
+    // Rows appended past the rows the header counts (a run killed before
+    // the header was rewritten): an error here (numpy would ignore them);
+    // NpySink::open cuts them.
+    let path = dir.join("x.npy");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(&[0x7f; 13]);
+    std::fs::write(&path, &bytes).unwrap();
+    let error = read_npy_2d::<f32>(&path).unwrap_err();
+    assert!(
+        error.to_string().contains("bytes of data follow"),
+        "{error}"
+    );
+    // A dimension past i64 (numpy's sizes are signed).
+    let mut header = b"\x93NUMPY\x01\x00".to_vec();
+    let text = "{'descr': '<f4', 'fortran_order': False, 'shape': (18446744073709551615, 0), }";
+    header.extend_from_slice(&118u16.to_le_bytes());
+    header.extend_from_slice(format!("{text:<117}\n").as_bytes());
+    std::fs::write(&path, &header).unwrap();
+    let error = read_npy_2d::<f32>(&path).unwrap_err();
+    assert!(
+        error.to_string().contains("past numpy's largest"),
+        "{error}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
