@@ -374,6 +374,7 @@ impl MpiExecutor {
         S: PackedSpace<V, Lanes<'s> = L> + Sync,
         S::Point: Record,
         O: Output<V>,
+        O::Result: Send,
         ParquetSink: Sink<O::Result>,
     {
         let (rank, size, len) = (self.rank(), self.size(), space.len());
