@@ -192,17 +192,24 @@ fn npy_columns_read_back_bit_for_bit() {
 /// after saying that the test skipped; under `CI=true` (set by .ci/run) a
 /// check that cannot run fails instead.
 pub(crate) fn numpy_python() -> Option<String> {
+    python_with("numpy", "numpy")
+}
+
+/// A python that can `import {modules}` (`DATASPACE_PYTHON`, else
+/// `python3`), or `None` after saying that the test skipped (`what` names
+/// the modules in messages); under `CI=true` a check that cannot run fails.
+pub(crate) fn python_with(modules: &str, what: &str) -> Option<String> {
     let python = std::env::var("DATASPACE_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_numpy = std::process::Command::new(&python)
-        .args(["-c", "import numpy"])
+    let has = std::process::Command::new(&python)
+        .args(["-c", &format!("import {modules}")])
         .output()
         .is_ok_and(|o| o.status.success());
-    if !has_numpy {
+    if !has {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but no numpy for {python}: set DATASPACE_PYTHON to a python with numpy"
+            "CI=true but no {what} for {python}: set DATASPACE_PYTHON to a python with {what}"
         );
-        eprintln!("skipped: no numpy for {python} (set DATASPACE_PYTHON to a python with numpy)");
+        eprintln!("skipped: no {what} for {python} (set DATASPACE_PYTHON to a python with {what})");
         return None;
     }
     Some(python)

@@ -3,6 +3,7 @@
 //! after a stop (byte for byte) and refusing another run's parts, the
 //! metadata, and pandas and pyarrow reading what we write.
 
+use super::io::run_python;
 use dataspace::io::{
     Column, IoError, TARGET_FEATURES_KEY, VERSION_KEY, read_parquet, read_parquet_column,
     read_parquet_metadata, write_parquet, write_parquet_with,
@@ -624,41 +625,9 @@ fn an_empty_run_leaves_one_part_of_its_columns() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A python with pandas and pyarrow (`DATASPACE_PYTHON`, else `python3`),
-/// or `None` after saying that the test skipped; under `CI=true` (set by
-/// .ci/run) a check that cannot run fails instead.
+/// A python with pandas and pyarrow, as the io tests find one.
 fn pyarrow_python() -> Option<String> {
-    let python = std::env::var("DATASPACE_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has = std::process::Command::new(&python)
-        .args(["-c", "import pandas, pyarrow"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but no pandas and pyarrow for {python}: set DATASPACE_PYTHON to a python with both"
-        );
-        eprintln!(
-            "skipped: no pandas and pyarrow for {python} (set DATASPACE_PYTHON to a python with both)"
-        );
-        return None;
-    }
-    Some(python)
-}
-
-fn run_python(python: &str, script: &str, args: &[&Path]) -> String {
-    let out = std::process::Command::new(python)
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    super::io::python_with("pandas, pyarrow", "pandas and pyarrow")
 }
 
 /// pandas and pyarrow read every scalar as its own type, bit for bit, and
