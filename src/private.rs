@@ -301,6 +301,16 @@ pub fn filled<T: Packable<V>, const V: usize>(fill: f64) -> T::Pack {
     <T::Pack as Pack<V>>::splat(T::from_fill(fill))
 }
 
+/// The packs of an array field `[T; K]`, element `k`'s from `pack(k)`:
+/// built without `core::array::from_fn`, whose helpers stay calls in
+/// builds without fat LTO (see `simd/array.rs`).
+#[inline(always)]
+pub fn packs<T: Packable<V>, const V: usize, const K: usize>(
+    mut pack: impl FnMut(usize) -> T::Pack,
+) -> [T::Pack; K] {
+    crate::simd::array::map([<T::Pack as Pack<V>>::splat(T::default()); K], |k, _| pack(k))
+}
+
 /// How many of the lanes `start .. start + V` are below `len`.
 #[inline(always)]
 pub fn valid_lanes<const V: usize>(len: usize, start: usize) -> usize {

@@ -2,6 +2,7 @@
 //! the generated `AxesLanes` impls call, one line per field.
 
 use super::{Axis, Plan};
+use crate::simd::array;
 use crate::simd::{Pack, Packable};
 
 /// Field `f`'s values for points `start .. start + V` of a design with
@@ -17,7 +18,7 @@ pub fn axis_pack<T: Packable<V>, const V: usize>(
 ) -> T::Pack {
     let located = plan.locate_lanes::<V>(f, start);
     let fill = T::from_fill(fill);
-    <T::Pack as Pack<V>>::from_array(core::array::from_fn(|k| match located.get(k) {
+    <T::Pack as Pack<V>>::from_array(array::from_fn(|k| match located.get(k) {
         Some(&(index, u)) if is_real(start, k, end) => axis.at(index, u),
         _ => fill,
     }))
@@ -35,12 +36,12 @@ pub fn axis_packs<T: Packable<V>, const V: usize, const K: usize>(
 ) -> [T::Pack; K] {
     let located = plan.locate_lanes::<V>(f, start);
     let fill = T::from_fill(fill);
-    let values: [[T; K]; V] = core::array::from_fn(|k| match located.get(k) {
+    let values = array::map([[fill; K]; V], |k, fill| match located.get(k) {
         Some(&(index, u)) if is_real(start, k, end) => axis.at(index, u),
-        _ => [fill; K],
+        _ => fill,
     });
-    core::array::from_fn(|e| {
-        <T::Pack as Pack<V>>::from_array(core::array::from_fn(|k| {
+    array::map([T::Pack::splat(fill); K], |e, _| {
+        <T::Pack as Pack<V>>::from_array(array::from_fn(|k| {
             values
                 .get(k)
                 .and_then(|v| v.get(e))

@@ -31,6 +31,7 @@
 // Indices are below the const generic D.
 #![allow(clippy::indexing_slicing)]
 
+use crate::simd::array;
 use crate::simd::{FloatPack, Scalar};
 
 /// A constant as a pack of the state's float type.
@@ -42,13 +43,13 @@ fn constant<P: FloatPack>(value: f64) -> P {
 /// `y + dt k`, variable by variable, fused.
 #[inline(always)]
 fn step<P: FloatPack, const D: usize>(y: &[P; D], dt: P, k: &[P; D]) -> [P; D] {
-    core::array::from_fn(|i| k[i].mul_add(dt, y[i]))
+    array::map(*y, |i, y| k[i].mul_add(dt, y))
 }
 
 /// `y + g xi`, variable by variable, fused: the additive noise.
 #[inline(always)]
 fn add_noise<P: FloatPack, const D: usize>(y: &[P; D], g: &[P; D], xi: &[P; D]) -> [P; D] {
-    core::array::from_fn(|i| g[i].mul_add(xi[i], y[i]))
+    array::map(*y, |i, y| g[i].mul_add(xi[i], y))
 }
 
 /// Forward Euler: `y + dt f(y)`.
@@ -89,7 +90,7 @@ pub fn heun<P: FloatPack, const D: usize>(
 #[inline(always)]
 fn trapezoid<P: FloatPack, const D: usize>(y: &[P; D], dt: P, k1: &[P; D], k2: &[P; D]) -> [P; D] {
     let half_dt = dt * constant::<P>(0.5);
-    core::array::from_fn(|i| (k1[i] + k2[i]).mul_add(half_dt, y[i]))
+    array::map(*y, |i, y| (k1[i] + k2[i]).mul_add(half_dt, y))
 }
 
 /// The classical fourth-order Runge–Kutta step: stages at `y`,
@@ -115,9 +116,9 @@ pub fn rk4<P: FloatPack, const D: usize>(y: [P; D], dt: P, f: impl Fn([P; D]) ->
     let k3 = f(step(&y, half_dt, &k2));
     let k4 = f(step(&y, dt, &k3));
     let sixth_dt = dt * constant::<P>(1.0 / 6.0);
-    core::array::from_fn(|i| {
+    array::map(y, |i, y| {
         let sum = (k2[i] + k3[i]).mul_add(two, k1[i] + k4[i]);
-        sum.mul_add(sixth_dt, y[i])
+        sum.mul_add(sixth_dt, y)
     })
 }
 

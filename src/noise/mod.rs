@@ -7,13 +7,15 @@
 //!
 //! The layer above `simd`: draws come as packs ([`F32<V>`], [`F64<V>`]).
 
-// Lane indices below the const generic V (from `array::from_fn`).
+// Lane indices below the const generic V (from `array::from_fn`); word
+// indices below 4.
 #![allow(clippy::indexing_slicing)]
 
 mod philox;
 
 pub use philox::philox4x32_10;
 
+use crate::simd::array;
 use crate::simd::{F32, F64, Float, FloatPack, Pack};
 
 /// A seeded source of random numbers for every point of a sweep, without
@@ -149,8 +151,8 @@ impl Philox {
         philox::philox4x32_10_lanes(
             [
                 [counter; V],
-                core::array::from_fn(|i| point(i) as u32),
-                core::array::from_fn(|i| (point(i) >> 32) as u32),
+                array::from_fn(|i| point(i) as u32),
+                array::from_fn(|i| (point(i) >> 32) as u32),
                 [stream; V],
             ],
             self.key,
@@ -175,8 +177,10 @@ impl Philox {
     where
         f32: Float<V>,
     {
-        self.words_lanes::<V>(first, stream, counter)
-            .map(|word| <F32<V> as Pack<V>>::from_array(word.map(uniform_f32)))
+        let words = self.words_lanes::<V>(first, stream, counter);
+        let lanes = |w: usize| array::from_fn(|i| uniform_f32(words[w][i]));
+        let pack = |w: usize| <F32<V> as Pack<V>>::from_array(lanes(w));
+        [pack(0), pack(1), pack(2), pack(3)]
     }
 
     /// Four standard normal `f32` packs for the `V` points from `first`, by
@@ -234,9 +238,10 @@ impl Philox {
         f64: Float<V>,
     {
         let [w0, w1, w2, w3] = self.words_lanes::<V>(first, stream, counter);
-        [(w0, w1), (w2, w3)].map(|(high, low)| {
-            <F64<V> as Pack<V>>::from_array(core::array::from_fn(|i| uniform_f64(high[i], low[i])))
-        })
+        let pack = |high: [u32; V], low: [u32; V]| {
+            <F64<V> as Pack<V>>::from_array(array::from_fn(|i| uniform_f64(high[i], low[i])))
+        };
+        [pack(w0, w1), pack(w2, w3)]
     }
 
     /// Two standard normal `f64` packs for the `V` points from `first`: one

@@ -10,6 +10,8 @@
 // Lane indices below the const generic V, word indices below 4.
 #![allow(clippy::indexing_slicing)]
 
+use crate::simd::array;
+
 /// The round multipliers.
 const M: [u32; 2] = [0xD251_1F53, 0xCD9E_8D57];
 /// The key increments (the golden ratio and sqrt(3) - 1, as 32-bit fractions).
@@ -54,7 +56,7 @@ pub(crate) fn philox4x32_10_lanes<const V: usize>(
     counters: [[u32; V]; 4],
     key: [u32; 2],
 ) -> [[u32; V]; 4] {
-    let mut c = counters.map(|word| word.map(u64::from));
+    let mut c = array::map([[0u64; V]; 4], |w, _| array::from_fn(|i| u64::from(counters[w][i])));
     let (m0, m1) = (u64::from(M[0]), u64::from(M[1]));
     const LOW: u64 = 0xFFFF_FFFF;
     let mut k = key;
@@ -76,7 +78,7 @@ pub(crate) fn philox4x32_10_lanes<const V: usize>(
             c[3][i] = p0;
         }
     }
-    c.map(|word| word.map(|x| (x & LOW) as u32))
+    array::map([[0u32; V]; 4], |w, _| array::from_fn(|i| (c[w][i] & LOW) as u32))
 }
 
 #[cfg(test)]

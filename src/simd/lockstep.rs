@@ -11,6 +11,7 @@
 // Indices here are register and lane numbers below the const generics R and W: they cannot be out of range.
 #![allow(clippy::indexing_slicing)]
 
+use super::array;
 use super::float::FloatPack;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -37,7 +38,7 @@ macro_rules! forward_binary {
             type Output = Self;
             #[inline(always)]
             fn $method(self, rhs: Self) -> Self {
-                Lockstep(core::array::from_fn(|r| self.0[r].$method(rhs.0[r])))
+                Lockstep(array::map(self.0, |r, p| p.$method(rhs.0[r])))
             }
         }
         impl<P: $op<Output = P> + Copy, const R: usize> $assign for Lockstep<P, R> {
@@ -55,14 +56,14 @@ impl<P: Neg<Output = P> + Copy, const R: usize> Neg for Lockstep<P, R> {
     type Output = Self;
     #[inline(always)]
     fn neg(self) -> Self {
-        Lockstep(self.0.map(|p| -p))
+        Lockstep(array::map(self.0, |_, p| -p))
     }
 }
 
 /// Forwards a method to every register.
 macro_rules! each {
     ($self:ident.$method:ident($($arg:ident),*)) => {
-        Lockstep(core::array::from_fn(|r| $self.0[r].$method($($arg.0[r]),*)))
+        Lockstep(array::map($self.0, |_r, p| p.$method($($arg.0[_r]),*)))
     };
 }
 

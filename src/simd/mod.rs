@@ -3,10 +3,12 @@
 //!
 //! - `scalar`: [`Scalar`], [`Pack`], [`Packable`], [`Dtype`], [`Value`],
 //!   all generated from the one scalar table.
+//! - `array`: arrays built element by element, inlined in every build profile.
 //! - `lockstep`: [`Lockstep`], packs of several registers.
 //! - `float`: [`FloatPack`], the lane-wise operations of a model.
 //! - `info`: [`simd_info`], what the build uses against what the CPU offers.
 
+pub(crate) mod array;
 pub(crate) mod float;
 mod info;
 mod lockstep;

@@ -8,6 +8,7 @@
 //! a row. Everything above this module is generic over [`Scalar`] and
 //! [`Pack`].
 
+use super::array;
 use super::lockstep::Lockstep;
 use core::fmt;
 use wide::{
@@ -389,13 +390,13 @@ macro_rules! scalar_table {
                     }
                     #[inline(always)]
                     fn to_array(self) -> [$t; $lv] {
-                        let registers = self.0.map($reg::to_array);
-                        core::array::from_fn(|k| registers[k / $w][k % $w])
+                        let registers: [[$t; $w]; $r] = array::from_fn(|r| self.0[r].to_array());
+                        array::from_fn(|k| registers[k / $w][k % $w])
                     }
                     #[inline(always)]
                     fn load(values: &[$t; $lv]) -> Self {
-                        Lockstep(core::array::from_fn(|r| {
-                            $reg::new(core::array::from_fn(|k| values[r * $w + k]))
+                        Lockstep(array::from_fn(|r| {
+                            $reg::new(array::from_fn(|k| values[r * $w + k]))
                         }))
                     }
                 }

@@ -173,7 +173,7 @@ fn load_field(model: &Model, field: &Field, load: Load, recv: &TokenStream) -> T
         Load::Past => quote!(#private::filled::<#scalar, #v>(fill)),
     };
     match free.array_len {
-        Some(_) => quote!(#ident: ::core::array::from_fn(|k| #pack)),
+        Some(_) => quote!(#ident: #private::packs::<#scalar, #v, _>(|k| #pack)),
         None => quote!(#ident: #pack),
     }
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# What a user's crate gets: bench-results/downstream/ (W1, W3, W4 written as
+# the README teaches) built outside the repository with
+# RUSTFLAGS="-C target-cpu=native", once with cargo's default release profile
+# ("default": 16 codegen units, thin local LTO) and once with
+# codegen-units = 1 and fat LTO ("lto", this repository's profile), each in
+# its own target directory. Rounds alternate the two builds and the lane
+# counts so that the machine's load hits every row alike.
+#   ROUNDS=3 RUNS=9 WIDTHS="8 16 32 64" WORKLOADS="w1 w3 w4" LOG=... bash bench-results/downstream.sh
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=${ROUNDS:-3}
+RUNS=${RUNS:-9}
+WIDTHS=${WIDTHS:-"8 16 32 64"}
+WORKLOADS=${WORKLOADS:-"w1 w3 w4"}
+LOG=$(realpath -m "${LOG:-$repo/bench-results/downstream.log}")
+TARGET=${TARGET:-/tmp/dataspace-downstream-bench}
+manifest=$repo/bench-results/downstream/Cargo.toml
+cd /tmp # outside the repository: its .cargo/config.toml must not apply
+unset CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS
+export RUSTFLAGS="-C target-cpu=native"
+cargo build --release --manifest-path "$manifest" --target-dir "$TARGET/default"
+cargo build --release --manifest-path "$manifest" --target-dir "$TARGET/lto" \
+  --config 'profile.release.lto="fat"' --config 'profile.release.codegen-units=1'
+echo "# $(date -u +%FT%TZ) $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet || echo +dirty) cpu:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) nproc=$(nproc) rounds=$ROUNDS runs=$RUNS" | tee -a "$LOG"
+for r in $(seq 1 "$ROUNDS"); do
+  builds="default lto"
+  [ $((r % 2)) -eq 0 ] && builds="lto default"
+  for w in $WORKLOADS; do
+    for v in $WIDTHS; do
+      for b in $builds; do
+        echo "round=$r build=$b $("$TARGET/$b/release/downstream" "$w" "$v" "$RUNS" "$repo/tests/data")" | tee -a "$LOG"
+      done
+    done
+  done
+done
