@@ -159,8 +159,14 @@ pub use noise::Philox;
 pub use run::ParquetSink;
 #[doc(hidden)]
 pub use run::SeriesBlock;
-pub use run::{CsvSink, Executor, NpySink, Output, Progress, Recorder, Sink, TimeSeries};
-pub use simd::{F32, F64, Float, FloatPack, Lockstep, Pack, Packable, Scalar, SimdInfo, simd_info};
+pub use run::{
+    Candidates, CsvSink, Executor, NpySink, Output, Progress, Recorder, Sink, TimeSeries, Tuning,
+    Widths,
+};
+pub use simd::{
+    F32, F64, Float, FloatPack, Lockstep, NATIVE_F32_LANES, NATIVE_F64_LANES, Pack, Packable,
+    Scalar, SimdInfo, simd_info,
+};
 pub use space::{
     Block, CollectOptions, Collected, Lanes, PackedSpace, Packs, Points, Slice, Space,
 };
@@ -274,7 +280,7 @@ pub mod prelude {
     pub use crate::io::FromRecords;
     pub use crate::{
         CollectOptions, DataSpace, Executor, F32, F64, Float, FloatPack, Lanes, Lockstep, Pack,
-        Packable, PackedSpace, Philox, Recorder, Scalar, Space, TimeSeries,
+        Packable, PackedSpace, Philox, Recorder, Scalar, Space, TimeSeries, widths,
     };
     pub use wide::{
         f32x4, f32x8, f32x16, f64x2, f64x4, f64x8, i32x4, i32x8, i32x16, i64x2, i64x4, i64x8,

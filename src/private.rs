@@ -3,6 +3,7 @@
 //! the public traits. Not public API.
 
 pub use crate::design::{FieldAxis, Plan, axis_pack, axis_packs};
+pub use crate::run::{Width, WidthVisitor};
 pub use crate::io::summary::{FixedEntry, write_space_summary};
 pub use crate::space::{Columns, padded_len, strided_len};
 pub use core::option::Option::{self, None, Some};

@@ -90,7 +90,7 @@ impl core::fmt::Debug for Pool {
 }
 
 /// What went wrong in one block.
-enum BlockError {
+pub(super) enum BlockError {
     /// The kernel panicked on the pack (or point) starting at `point`.
     Panicked { point: usize, message: String },
     /// The progress callback panicked after the block.
@@ -285,6 +285,23 @@ impl Executor {
         K: Fn(S::Lanes<'s>) -> O + Sync,
         O: Output<V>,
     {
+        let blocks = self.run_blocks::<V, S, K, O>(space, kernel, reporter)?;
+        Ok(O::finish(blocks, space.len())?)
+    }
+
+    /// The blocks of [`run_reporting`](Executor::run_reporting), in order,
+    /// before they are joined.
+    pub(super) fn run_blocks<'s, const V: usize, S, K, O>(
+        &self,
+        space: &'s S,
+        kernel: &K,
+        reporter: &Reporter,
+    ) -> Result<Vec<O::Block>, ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V>,
+    {
         let options = CollectOptions {
             n_pmap: self.blocks_for(space.len(), V)?,
             fill: f64::NAN,
@@ -297,7 +314,7 @@ impl Executor {
         let blocks = self.each_block(layout.shape().0, |p| {
             layout.block(p).map_or(Ok(O::block(0)), run_block)
         });
-        Ok(O::finish(first_error(blocks)?, space.len())?)
+        first_error(blocks)
     }
 
     /// Runs `kernel` like [`run`](Executor::run) but hands the results to
@@ -534,7 +551,7 @@ impl Executor {
 
     /// `run(b)` for every block `b < n`, in this executor's pool (or in a
     /// loop, for `sequential`), the results in block order.
-    fn each_block<T: Send>(&self, n: usize, run: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    pub(super) fn each_block<T: Send>(&self, n: usize, run: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
         match &self.pool {
             Pool::Sequential => (0..n).map(run).collect(),
             Pool::Current => (0..n).into_par_iter().map(run).collect(),
@@ -586,7 +603,7 @@ where
 
 /// Reports a finished block; a panicking callback fails the block (and so
 /// stops later blocks) like a panicking kernel.
-fn report(
+pub(super) fn report(
     reporter: &Reporter,
     points: usize,
     index: usize,
@@ -633,7 +650,7 @@ where
 
 /// Turns a block's caught outcome into its result, recording a failure so
 /// later blocks can stop early.
-fn settle<T>(
+pub(super) fn settle<T>(
     result: std::thread::Result<Option<T>>,
     index: usize,
     point: usize,
@@ -655,7 +672,7 @@ fn settle<T>(
 /// The blocks' results in order, or the error of the first block that
 /// panicked. A skipped block always follows a panicked one, so the first
 /// error in block order is a panic.
-fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecError> {
+pub(super) fn first_error<T>(blocks: Vec<Result<T, BlockError>>) -> Result<Vec<T>, ExecError> {
     let mut ok = Vec::with_capacity(blocks.len());
     for block in blocks {
         match block {

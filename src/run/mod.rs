@@ -13,6 +13,7 @@ mod parquet_sink;
 mod progress;
 mod series;
 mod sink;
+mod width;
 mod window;
 
 pub use executor::Executor;
@@ -23,3 +24,4 @@ pub use parquet_sink::ParquetSink;
 pub use progress::Progress;
 pub use series::{Recorder, SeriesBlock, TimeSeries};
 pub use sink::{CsvSink, Sink};
+pub use width::{Candidates, Tuning, Width, WidthVisitor, Widths};

@@ -17,6 +17,59 @@ pub(crate) const OPT_OUT: &str = "DATASPACE_NO_SIMD_WARNING";
 /// The flag a build below the CPU is missing, as `.cargo/config.toml` text.
 const FIX: &str = "Add to .cargo/config.toml: [build] rustflags = [\"-C\", \"target-cpu=native\"]";
 
+/// Lanes of the widest `f32` register this build's `wide` uses: 16 with
+/// AVX-512 (`avx512f`), 8 with AVX, 4 with SSE (every x86_64 build), NEON
+/// or wasm SIMD, 1 otherwise. A compile-time fact of the build (its
+/// `-C target-cpu`), the same as [`SimdInfo::f32_lanes`] at run time.
+///
+/// For a lane count fixed at compile time, `{ 4 * NATIVE_F32_LANES }`
+/// (four registers in lockstep) was the best fixed width for W1 and W3 on
+/// AVX-512 and AVX2 (see the README's "Which `V`"); the executor's
+/// [`run_auto`](crate::Executor::run_auto) measures instead.
+///
+/// ```
+/// use dataspace::prelude::*;
+/// use dataspace::NATIVE_F32_LANES;
+///
+/// #[derive(DataSpace, Clone, Debug)]
+/// struct P { x: f32 }
+///
+/// fn square<const V: usize>(p: PLanes<'_, V>) -> F32<V> where f32: Float<V> { p.x * p.x }
+///
+/// let space = PSpace::new(PColumns { x: vec![3.0; 10] })?;
+/// let out = Executor::parallel().run(&space, square::<{ 4 * NATIVE_F32_LANES }>)?;
+/// assert_eq!(out, [9.0; 10]);
+/// assert_eq!(NATIVE_F32_LANES, dataspace::simd_info().f32_lanes());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const NATIVE_F32_LANES: usize = if cfg!(all(target_arch = "x86_64", target_feature = "avx512f")) {
+    16
+} else if cfg!(all(target_arch = "x86_64", target_feature = "avx")) {
+    8
+} else if cfg!(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    all(target_arch = "aarch64", target_feature = "neon"),
+    all(target_arch = "wasm32", target_feature = "simd128")
+)) {
+    4
+} else {
+    1
+};
+
+/// Lanes of the widest `f64` register this build's `wide` uses: half of
+/// [`NATIVE_F32_LANES`] (8 with AVX-512, 4 with AVX, 2 with SSE), at
+/// least 1.
+///
+/// ```
+/// assert_eq!(dataspace::NATIVE_F64_LANES, (dataspace::NATIVE_F32_LANES / 2).max(1));
+/// ```
+pub const NATIVE_F64_LANES: usize = if NATIVE_F32_LANES > 1 {
+    NATIVE_F32_LANES / 2
+} else {
+    1
+};
+
 /// The features `wide` uses on this architecture, each with whether the
 /// build enables it (`cfg!`, a compile-time fact), narrowest first.
 #[cfg(target_arch = "x86_64")]

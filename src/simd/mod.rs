@@ -16,6 +16,6 @@ mod scalar;
 
 pub use float::{F32, F64, Float, FloatPack};
 pub(crate) use info::warn_if_below_cpu;
-pub use info::{SimdInfo, simd_info};
+pub use info::{NATIVE_F32_LANES, NATIVE_F64_LANES, SimdInfo, simd_info};
 pub use lockstep::Lockstep;
 pub use scalar::{Dtype, MAX_LANES, Pack, Packable, Scalar, Value};

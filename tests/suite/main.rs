@@ -31,3 +31,4 @@ mod shard;
 mod space;
 mod stream;
 mod w3_w4;
+mod width;

@@ -1,0 +1,278 @@
+//! The lane count chosen by the executor (`run_auto`, `widths!`): results
+//! bit for bit those of every fixed width, for every output kind, N and
+//! executor; what the trial measured; errors at the right point.
+
+use crate::common::mpr::{Mpr, MprColumns, MprLanes, MprSpace, w1_kernel, w1_space};
+use dataspace::prelude::*;
+use dataspace::{ExecError, NATIVE_F32_LANES, Tuning};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+/// The columns of `w1_space`, to change before building a space.
+fn w1_columns(n: usize, seed: u64, steps: usize) -> MprColumns {
+    let space = w1_space(n, seed, steps);
+    let columns = space.columns();
+    MprColumns {
+        eta: columns.eta.to_vec(),
+        j: columns.j.to_vec(),
+        delta: columns.delta.to_vec(),
+        steps,
+    }
+}
+
+/// W1 with `steps` steps on `n` points, every 7th `eta` NaN.
+fn w1_with_nans(n: usize, steps: usize) -> MprSpace {
+    let mut columns = w1_columns(n, 11, steps);
+    for eta in columns.eta.iter_mut().step_by(7) {
+        *eta = f32::NAN;
+    }
+    MprSpace::new(columns).unwrap()
+}
+
+/// Every fixed width's results, each as bits.
+fn fixed_widths(executor: &Executor, space: &MprSpace) -> [Vec<u32>; 4] {
+    [
+        bits(&executor.run(space, w1_kernel::<8>).unwrap()),
+        bits(&executor.run(space, w1_kernel::<16>).unwrap()),
+        bits(&executor.run(space, w1_kernel::<32>).unwrap()),
+        bits(&executor.run(space, w1_kernel::<64>).unwrap()),
+    ]
+}
+
+#[test]
+fn auto_equals_every_fixed_width_bit_for_bit() {
+    let executors = [
+        Executor::parallel(),
+        Executor::sequential(),
+        Executor::parallel().threads(3).unwrap(),
+        Executor::parallel().n_pmap(64),
+    ];
+    // 0, 1, below one pack, not a multiple of any V, fewer than the
+    // threads' packs, and large enough for a trial (16 x 720 points).
+    for n in [0, 1, 7, 100, 1001, 12_345, 40_001] {
+        let space = w1_with_nans(n, 40);
+        for executor in &executors {
+            let fixed = fixed_widths(executor, &space);
+            assert!(fixed.iter().all(|f| *f == fixed[0]), "N = {n}: widths differ");
+            let (auto, tuning) = executor
+                .run_auto_tuned(&space, widths!(w1_kernel))
+                .unwrap();
+            assert_eq!(bits(&auto), fixed[0], "N = {n}, {executor:?}, {tuning:?}");
+            assert!([8, 16, 32, 64].contains(&tuning.lanes));
+            let nans = auto.iter().filter(|x| x.is_nan()).count();
+            assert_eq!(nans, n.div_ceil(7), "N = {n}: the NaN points stay NaN");
+        }
+    }
+}
+
+#[test]
+fn a_large_run_is_timed_at_every_width_and_a_small_one_is_not() {
+    let executor = Executor::parallel().threads(2).unwrap();
+    let per_task = 3 * (8 + 16 + 32 + 64);
+    let large = w1_space(16 * per_task * 2, 3, 20);
+    let (_, tuning) = executor
+        .run_auto_tuned(&large, widths!(w1_kernel))
+        .unwrap();
+    assert_eq!(tuning.trial_points, 2 * per_task, "{tuning:?}");
+    let tried: Vec<usize> = tuning.trials.iter().map(|&(v, _)| v).collect();
+    assert_eq!(tried, [8, 16, 32, 64]);
+    assert!(
+        tuning
+            .trials
+            .iter()
+            .all(|&(_, nanos)| nanos.is_finite() && nanos > 0.0),
+        "{tuning:?}"
+    );
+    // The chosen width is a fastest one.
+    let best = tuning
+        .trials
+        .iter()
+        .map(|&(_, t)| t)
+        .fold(f64::INFINITY, f64::min);
+    assert!(tuning.trials.contains(&(tuning.lanes, best)), "{tuning:?}");
+
+    // One task only: a run of 16 trials and a bit is timed on one thread.
+    let one = w1_space(16 * per_task + 5, 3, 20);
+    let (_, tuning) = executor.run_auto_tuned(&one, widths!(w1_kernel)).unwrap();
+    assert_eq!(tuning.trial_points, per_task);
+
+    // Too small: untimed, at four registers of the build (or the nearest).
+    let small = w1_space(16 * per_task - 1, 3, 20);
+    let (out, tuning) = executor
+        .run_auto_tuned(&small, widths!(w1_kernel))
+        .unwrap();
+    let expected = Tuning {
+        lanes: (4 * NATIVE_F32_LANES).clamp(8, 64),
+        trials: Vec::new(),
+        trial_points: 0,
+    };
+    assert_eq!(tuning, expected);
+    assert_eq!(bits(&out), bits(&executor.run(&small, w1_kernel::<8>).unwrap()));
+}
+
+#[test]
+fn named_widths_and_f64_kernels() {
+    #[derive(DataSpace, Clone, Debug)]
+    struct P {
+        x: f64,
+        k: i64,
+    }
+    fn kernel<const V: usize>(p: PLanes<'_, V>) -> F64<V>
+    where
+        f64: Float<V>,
+        i64: Packable<V>,
+    {
+        let mut y = p.x;
+        for _ in 0..10 {
+            y = y.mul_add(y, F64::<V>::splat(-0.5)).sin();
+        }
+        y
+    }
+    for n in [0, 3, 33, 5_000, 40_000] {
+        let space = PSpace::new(PColumns {
+            x: (0..n).map(|i| (i as f64).sqrt() * 0.01).collect(),
+            k: (0..n as i64).collect(),
+        })
+        .unwrap();
+        let fixed = Executor::parallel().run(&space, kernel::<4>).unwrap();
+        let auto = Executor::parallel()
+            .run_auto(&space, widths!(kernel; 2, 4, 8, 16, 32))
+            .unwrap();
+        let as_bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(as_bits(&auto), as_bits(&fixed), "N = {n}");
+        let one = Executor::parallel()
+            .run_auto(&space, widths!(kernel; 8))
+            .unwrap();
+        assert_eq!(as_bits(&one), as_bits(&fixed), "N = {n}, one width");
+    }
+}
+
+#[test]
+fn every_output_kind_joins_across_widths() {
+    #[derive(DataSpace, Clone, Debug, PartialEq)]
+    struct Stats {
+        mean: f32,
+        pair: [f32; 2],
+    }
+    fn stats<const V: usize>(p: MprLanes<'_, V>) -> StatsLanes<'static, V>
+    where
+        f32: Float<V>,
+    {
+        StatsLanes::new(p.eta + p.j, [p.j, p.delta * p.eta])
+    }
+    fn array<const V: usize>(p: MprLanes<'_, V>) -> [F32<V>; 3]
+    where
+        f32: Float<V>,
+    {
+        [p.eta, p.j, p.delta]
+    }
+    fn series<const V: usize>(p: MprLanes<'_, V>) -> Recorder<F32<V>, 2>
+    where
+        f32: Float<V>,
+    {
+        let mut recorder = Recorder::new();
+        let mut x = p.eta;
+        for _ in 0..5 {
+            x = x.mul_add(F32::<V>::splat(0.5), p.j);
+            recorder.record([x, x * x]);
+        }
+        recorder
+    }
+    let space = w1_with_nans(40_000, 10);
+    let executor = Executor::parallel().threads(2).unwrap();
+    let (auto, tuning) = executor.run_auto_tuned(&space, widths!(stats)).unwrap();
+    assert!(tuning.trial_points > 0, "the trial ran: {tuning:?}");
+    let fixed = executor.run(&space, stats::<16>).unwrap();
+    assert_eq!(bits(auto.columns().mean), bits(fixed.columns().mean));
+    assert_eq!(bits(auto.columns().pair[1]), bits(fixed.columns().pair[1]));
+
+    let auto = executor.run_auto(&space, widths!(array)).unwrap();
+    let fixed = executor.run(&space, array::<64>).unwrap();
+    assert_eq!(format!("{auto:?}"), format!("{fixed:?}"));
+
+    let auto = executor.run_auto(&space, widths!(series)).unwrap();
+    let fixed = executor.run(&space, series::<8>).unwrap();
+    assert_eq!(auto.shape(), (40_000, 5));
+    assert_eq!(format!("{auto:?}"), format!("{fixed:?}"));
+}
+
+#[test]
+fn a_panic_is_reported_at_its_point_in_the_trial_and_after_it() {
+    fn panics_at<const V: usize>(p: MprLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        // Points whose j is exactly 99 panic.
+        assert!(
+            !p.j.to_array().contains(&99.0),
+            "j = 99 at pack {}",
+            p.index()
+        );
+        p.eta
+    }
+    let executor = Executor::parallel().threads(2).unwrap();
+    // In the trial (the first 2 x 720 points), then after it.
+    for bad in [5, 730, 1_000, 1_441, 30_000] {
+        let mut columns = w1_columns(40_000, 1, 1);
+        columns.j[bad] = 99.0;
+        columns.j[bad + 3_000] = 99.0;
+        let space = MprSpace::new(columns).unwrap();
+        let error = executor
+            .run_auto(&space, widths!(panics_at))
+            .unwrap_err();
+        let ExecError::KernelPanicked { point, message } = error else {
+            panic!("{error:?}")
+        };
+        // The first point of the pack holding `bad`: a pack starts at a
+        // multiple of its width past the start of its part of the run.
+        assert!(point <= bad && bad - point < 64, "bad {bad}, reported {point}");
+        assert!(message.starts_with("j = 99 at pack"), "{message}");
+        assert!(message.ends_with(&point.to_string()), "{message} at {point}");
+        // The executor is still usable.
+        assert_eq!(executor.run(&space, |p: MprLanes<'_, 8>| p.eta).unwrap().len(), 40_000);
+    }
+}
+
+#[test]
+fn progress_counts_every_point_once() {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let total = Arc::new(AtomicUsize::new(0));
+    let (s, t) = (Arc::clone(&seen), Arc::clone(&total));
+    let executor = Executor::parallel().on_progress(move |done, all| {
+        s.fetch_max(done, Ordering::Relaxed);
+        t.store(all, Ordering::Relaxed);
+    });
+    let space = w1_space(50_000, 2, 5);
+    executor.run_auto(&space, widths!(w1_kernel)).unwrap();
+    assert_eq!(seen.load(Ordering::Relaxed), 50_000);
+    assert_eq!(total.load(Ordering::Relaxed), 50_000);
+}
+
+#[test]
+fn a_point_of_the_space_is_what_the_kernel_saw() {
+    // Lanes::index and the fixed fields reach the kernel at every width.
+    fn index<const V: usize>(p: MprLanes<'_, V>) -> [F32<V>; 2]
+    where
+        f32: Float<V>,
+    {
+        let first = p.index() as f32;
+        let lanes: [f32; V] = core::array::from_fn(|k| first + k as f32);
+        [F32::<V>::from_array(lanes), F32::<V>::splat(*p.steps as f32)]
+    }
+    let space = MprSpace::new(MprColumns {
+        eta: vec![0.0; 30_000],
+        j: vec![0.0; 30_000],
+        delta: vec![0.0; 30_000],
+        steps: 17,
+    })
+    .unwrap();
+    let out = Executor::parallel().run_auto(&space, widths!(index)).unwrap();
+    for (i, [at, steps]) in out.iter().enumerate() {
+        assert_eq!((*at, *steps), (i as f32, 17.0));
+    }
+    let _: Option<Mpr> = space.get(0);
+}
