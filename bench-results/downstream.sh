@@ -11,7 +11,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3}
 RUNS=${RUNS:-9}
-WIDTHS=${WIDTHS:-"8 16 32 64"}
+WIDTHS=${WIDTHS:-"8 16 32 64 auto"}
 WORKLOADS=${WORKLOADS:-"w1 w3 w4"}
 LOG=$(realpath -m "${LOG:-$repo/bench-results/downstream.log}")
 TARGET=${TARGET:-/tmp/dataspace-downstream-bench}

@@ -3,8 +3,8 @@
 //! the public traits. Not public API.
 
 pub use crate::design::{FieldAxis, Plan, axis_pack, axis_packs};
-pub use crate::run::{Width, WidthVisitor};
 pub use crate::io::summary::{FixedEntry, write_space_summary};
+pub use crate::run::{Width, WidthVisitor};
 pub use crate::space::{Columns, padded_len, strided_len};
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
@@ -309,7 +309,9 @@ pub fn filled<T: Packable<V>, const V: usize>(fill: f64) -> T::Pack {
 pub fn packs<T: Packable<V>, const V: usize, const K: usize>(
     mut pack: impl FnMut(usize) -> T::Pack,
 ) -> [T::Pack; K] {
-    crate::simd::array::map([<T::Pack as Pack<V>>::splat(T::default()); K], |k, _| pack(k))
+    crate::simd::array::map([<T::Pack as Pack<V>>::splat(T::default()); K], |k, _| {
+        pack(k)
+    })
 }
 
 /// How many of the lanes `start .. start + V` are below `len`.

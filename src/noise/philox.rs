@@ -56,7 +56,9 @@ pub(crate) fn philox4x32_10_lanes<const V: usize>(
     counters: [[u32; V]; 4],
     key: [u32; 2],
 ) -> [[u32; V]; 4] {
-    let mut c = array::map([[0u64; V]; 4], |w, _| array::from_fn(|i| u64::from(counters[w][i])));
+    let mut c = array::map([[0u64; V]; 4], |w, _| {
+        array::from_fn(|i| u64::from(counters[w][i]))
+    });
     let (m0, m1) = (u64::from(M[0]), u64::from(M[1]));
     const LOW: u64 = 0xFFFF_FFFF;
     let mut k = key;
@@ -78,7 +80,9 @@ pub(crate) fn philox4x32_10_lanes<const V: usize>(
             c[3][i] = p0;
         }
     }
-    array::map([[0u32; V]; 4], |w, _| array::from_fn(|i| (c[w][i] & LOW) as u32))
+    array::map([[0u32; V]; 4], |w, _| {
+        array::from_fn(|i| (c[w][i] & LOW) as u32)
+    })
 }
 
 #[cfg(test)]

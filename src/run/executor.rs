@@ -102,6 +102,21 @@ pub(super) enum BlockError {
     Skipped,
 }
 
+impl BlockError {
+    /// The same failure at a point `offset` further on: a block of a slice
+    /// reports points of the whole space.
+    pub(super) fn offset(self, offset: usize) -> Self {
+        match self {
+            BlockError::Panicked { point, message } => BlockError::Panicked {
+                point: point.saturating_add(offset),
+                message,
+            },
+            BlockError::Output(error) => BlockError::Output(error.offset(offset)),
+            other => other,
+        }
+    }
+}
+
 /// [`Executor::parallel`]: rayon's global pool.
 impl Default for Executor {
     fn default() -> Self {
@@ -212,7 +227,7 @@ impl Executor {
     /// The blocks a run of `len` points in packs of `lanes` uses: the
     /// requested `n_pmap`, clamped to the number of packs (at least 1), since
     /// blocks past them would hold no point. Results do not depend on it.
-    fn blocks_for(&self, len: usize, lanes: usize) -> Result<usize, ExecError> {
+    pub(super) fn blocks_for(&self, len: usize, lanes: usize) -> Result<usize, ExecError> {
         match self.blocks() {
             0 => Err(crate::error::LayoutError::NoBlocks.into()),
             n => Ok(n.min(len.div_ceil(lanes.max(1)).max(1))),
@@ -551,7 +566,11 @@ impl Executor {
 
     /// `run(b)` for every block `b < n`, in this executor's pool (or in a
     /// loop, for `sequential`), the results in block order.
-    pub(super) fn each_block<T: Send>(&self, n: usize, run: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    pub(super) fn each_block<T: Send>(
+        &self,
+        n: usize,
+        run: impl Fn(usize) -> T + Sync + Send,
+    ) -> Vec<T> {
         match &self.pool {
             Pool::Sequential => (0..n).map(run).collect(),
             Pool::Current => (0..n).into_par_iter().map(run).collect(),
@@ -561,7 +580,7 @@ impl Executor {
 }
 
 /// One block of a SIMD run: the kernel on each pack that holds a real point.
-fn run_block<'s, const V: usize, S, K, O>(
+pub(super) fn run_block<'s, const V: usize, S, K, O>(
     block: Block<'s, S, V>,
     kernel: &K,
     first_failed: &AtomicUsize,

@@ -19,13 +19,15 @@
 // (the macro takes one width or more).
 #![allow(clippy::indexing_slicing)]
 
-use super::executor::{BlockError, Executor, first_error, report, settle};
+use super::executor::{BlockError, Executor, first_error, panic_message, run_block};
 use super::output::Output;
 use super::progress::Reporter;
 use crate::error::{ExecError, OutputError};
-use crate::space::{Lanes, PackedSpace, Slice, Space};
+use crate::space::{CollectOptions, Lanes, PackedSpace, Slice, Space};
 use core::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Rounds of the trial: each thread runs one pack of every width per
@@ -38,6 +40,10 @@ const ROUNDS: usize = 3;
 /// small, or its points few and long, where a trial of one pack per width
 /// could not be repeated).
 const RUN_PER_TRIAL: usize = 16;
+
+/// After the first round, a task skips the widths whose fastest pack took
+/// more than this times its fastest width's time per point.
+const SKIP_ABOVE: f64 = 1.25;
 
 /// A kernel at `V` lanes: one entry of [`Widths`], made by
 /// [`widths!`](crate::widths).
@@ -285,40 +291,222 @@ impl Executor {
         crate::simd::warn_if_below_cpu();
         let len = space.len();
         let lanes = widths.lanes();
+        let widest = lanes.iter().copied().max().unwrap_or(1);
         let reporter = Reporter::new(&self.progress, 0, len);
         let per_task = ROUNDS * lanes.iter().sum::<usize>();
-        let tasks = self
-            .thread_count()
-            .min(len / per_task.saturating_mul(RUN_PER_TRIAL).max(1));
-        let (mut blocks, trials, trial_points) = if tasks == 0 {
-            (Vec::new(), Vec::new(), 0)
-        } else {
-            let (blocks, trials) = trial(self, &widths, space, tasks, per_task, &reporter)?;
-            (blocks, trials, tasks * per_task)
+        let threads = self.thread_count().max(1);
+        let trial_tasks = threads.min(len / per_task.saturating_mul(RUN_PER_TRIAL).max(1));
+        let trial_end = trial_tasks * per_task;
+        let rest = len - trial_end;
+        let n_blocks = self.blocks_for(rest, widest)?;
+        let block_len = rest.div_ceil(n_blocks).next_multiple_of(widest).max(widest);
+        let plan = Plan {
+            widths: &widths,
+            space,
+            trial_tasks,
+            trial_end,
+            block_len,
+            n_blocks: rest.div_ceil(block_len),
+            cursor: AtomicUsize::new(0),
+            next_block: AtomicUsize::new(0),
+            failed_at: AtomicUsize::new(usize::MAX),
+            measured: Mutex::new(vec![f64::INFINITY; lanes.len()]),
+            reporter: &reporter,
         };
-        let chosen = if trials.is_empty() {
-            default_lanes(lanes)
-        } else {
-            fastest(&trials)
-        };
-        let rest = widths.visit(
-            chosen,
-            RunRest {
-                executor: self,
-                space,
-                points: trial_points..len,
-                reporter: &reporter,
-            },
-        )?;
-        blocks.extend(rest);
+        let mut parts: Parts<W::Block> = self
+            .each_block(threads, |task| plan.task(task))
+            .into_iter()
+            .flatten()
+            .collect();
+        parts.sort_by_key(|&(start, _)| start);
+        let blocks = first_error(parts.into_iter().map(|(_, part)| part).collect())?;
         let result = W::finish(blocks, len)?;
         reporter.finish();
+        let trials = plan.measured();
         let tuning = Tuning {
-            lanes: lanes[chosen],
-            trials: lanes.iter().copied().zip(trials).collect(),
-            trial_points,
+            lanes: lanes[plan.choice(&trials)],
+            trials: if trial_tasks == 0 {
+                Vec::new()
+            } else {
+                lanes.iter().copied().zip(trials).collect()
+            },
+            trial_points: trial_end,
         };
         Ok((result, tuning))
+    }
+}
+
+/// One tuned run, shared by its tasks: the trial (points
+/// `0..trial_end`, taken pack by pack from `cursor` by the first
+/// `trial_tasks` tasks), then the rest in blocks of `block_len` points
+/// taken from `next_block` by every task, each at the width measured
+/// fastest so far. One parallel dispatch for both: a second would cost
+/// W1 2.3 % (the threads are woken again).
+struct Plan<'p, 's, S, W> {
+    widths: &'p W,
+    space: &'s S,
+    trial_tasks: usize,
+    trial_end: usize,
+    block_len: usize,
+    n_blocks: usize,
+    cursor: AtomicUsize,
+    next_block: AtomicUsize,
+    /// The first point of the first part that failed: later parts are not run.
+    failed_at: AtomicUsize,
+    /// Each width's fastest time per point (ns) over the trial's packs so far.
+    measured: Mutex<Vec<f64>>,
+    reporter: &'p Reporter,
+}
+
+/// A task's parts of the run: each result with its first point.
+type Parts<B> = Vec<(usize, Result<B, BlockError>)>;
+
+impl<'s, S, W> Plan<'_, 's, S, W>
+where
+    S: Space + Sync + 's,
+    W: Candidates<'s, S>,
+{
+    /// Task `task`: its share of the trial (if it has one), then blocks of
+    /// the rest until none is left or a part failed.
+    fn task(&self, task: usize) -> Parts<W::Block> {
+        let mut parts = Vec::new();
+        if task < self.trial_tasks && !self.trial(&mut parts) {
+            return parts;
+        }
+        loop {
+            let b = self.next_block.fetch_add(1, Ordering::Relaxed);
+            if b >= self.n_blocks {
+                return parts;
+            }
+            let start = self.trial_end + b * self.block_len;
+            if self.failed_at.load(Ordering::Relaxed) < start {
+                return parts;
+            }
+            let end = (start + self.block_len).min(self.space.len());
+            let chosen = self.choice(&self.measured());
+            let block = self.widths.visit(
+                chosen,
+                RunBlock {
+                    space: self.space,
+                    points: start..end,
+                    reporter: self.reporter,
+                },
+            );
+            let failed = block.is_err();
+            parts.push((start, block));
+            if failed {
+                self.failed_at.fetch_min(start, Ordering::Relaxed);
+                return parts;
+            }
+        }
+    }
+
+    /// One task's trial: a pack of every width per round, those more than
+    /// [`SKIP_ABOVE`] times slower than the task's fastest skipped after the
+    /// first round, then packs of its fastest until the trial's points are
+    /// all taken. False if a pack failed.
+    fn trial(&self, parts: &mut Parts<W::Block>) -> bool {
+        let lanes = self.widths.lanes();
+        let mut fastest = vec![f64::INFINITY; lanes.len()];
+        for round in 0..ROUNDS {
+            let best = fastest.iter().copied().fold(f64::INFINITY, f64::min);
+            for step in 0..lanes.len() {
+                // Alternate the order: a width is not always first.
+                let w = if round % 2 == 0 {
+                    step
+                } else {
+                    lanes.len() - 1 - step
+                };
+                if fastest[w] > best * SKIP_ABOVE {
+                    continue;
+                }
+                match self.trial_pack(w, parts) {
+                    Some(Ok(nanos)) => fastest[w] = fastest[w].min(nanos / lanes[w] as f64),
+                    Some(Err(())) => return false,
+                    None => {}
+                }
+            }
+            let mut measured = self.lock();
+            for (all, mine) in measured.iter_mut().zip(&fastest) {
+                *all = all.min(*mine);
+            }
+        }
+        // The trial's points that skipped widths left, at this task's fastest.
+        let mine = self.choice(&fastest);
+        loop {
+            match self.trial_pack(mine, parts) {
+                Some(Ok(_)) => {}
+                Some(Err(())) => return false,
+                None => return true,
+            }
+        }
+    }
+
+    /// The next pack of the trial at width `w`, its time in nanoseconds;
+    /// `None` when the trial's points are all taken.
+    fn trial_pack(&self, w: usize, parts: &mut Parts<W::Block>) -> Option<Result<f64, ()>> {
+        let lanes = self.widths.lanes()[w];
+        let start = self.cursor.fetch_add(lanes, Ordering::Relaxed);
+        if start >= self.trial_end {
+            return None;
+        }
+        let end = (start + lanes).min(self.trial_end);
+        let mut block = W::block(lanes);
+        let clock = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            self.widths.visit(
+                w,
+                RunPack {
+                    space: self.space,
+                    points: start..end,
+                    block: &mut block,
+                },
+            )
+        }));
+        let nanos = clock.elapsed().as_nanos() as f64;
+        let reported = self.reporter.advance(end - start);
+        let part = match (outcome, reported) {
+            (Ok(Ok(())), Ok(())) => Ok(block),
+            (Ok(Err(error)), _) => Err(BlockError::Output(error)),
+            (Err(payload), _) => Err(BlockError::Panicked {
+                point: start,
+                message: panic_message(payload),
+            }),
+            (Ok(Ok(())), Err(message)) => Err(BlockError::Progress { message }),
+        };
+        let failed = part.is_err();
+        parts.push((start, part));
+        if failed {
+            self.failed_at.fetch_min(start, Ordering::Relaxed);
+            return Some(Err(()));
+        }
+        // A partial pack (the trial's last) is not a fair time.
+        Some(Ok(if end - start == lanes {
+            nanos
+        } else {
+            f64::INFINITY
+        }))
+    }
+
+    /// The measurements so far (a poisoned lock still holds numbers).
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<f64>> {
+        self.measured
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn measured(&self) -> Vec<f64> {
+        self.lock().clone()
+    }
+
+    /// The width to run at after `measured`: the fastest, or, before any
+    /// measurement (a run too small to time), [`default_lanes`].
+    fn choice(&self, measured: &[f64]) -> usize {
+        if measured.iter().all(|t| t.is_infinite()) {
+            default_lanes(self.widths.lanes())
+        } else {
+            fastest(measured)
+        }
     }
 }
 
@@ -347,76 +535,10 @@ fn fastest(nanos_per_point: &[f64]) -> usize {
     best
 }
 
-/// The trial: `tasks` tasks of `per_task` consecutive points from point 0,
-/// each running one pack of every width per round and timing each pack.
-/// Returns the tasks' blocks (in point order) and each width's fastest time
-/// per point, in nanoseconds.
-fn trial<'s, S, W>(
-    executor: &Executor,
-    widths: &W,
-    space: &'s S,
-    tasks: usize,
-    per_task: usize,
-    reporter: &Reporter,
-) -> Result<(Vec<W::Block>, Vec<f64>), ExecError>
-where
-    S: Space + Sync + 's,
-    W: Candidates<'s, S>,
-{
-    let lanes = widths.lanes();
-    let first_failed = std::sync::atomic::AtomicUsize::new(usize::MAX);
-    let run_task = |task: usize| {
-        let start = task * per_task;
-        let mut current = start;
-        let mut fastest = vec![f64::INFINITY; lanes.len()];
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut block = W::block(per_task);
-            for round in 0..ROUNDS {
-                for step in 0..lanes.len() {
-                    // Alternate the order: a width is not always first.
-                    let w = if round % 2 == 0 { step } else { lanes.len() - 1 - step };
-                    let clock = Instant::now();
-                    let pushed = widths.visit(
-                        w,
-                        RunPack {
-                            space,
-                            start: current,
-                            block: &mut block,
-                        },
-                    );
-                    let nanos = clock.elapsed().as_nanos() as f64;
-                    if let Err(error) = pushed {
-                        return Some(Err(error));
-                    }
-                    fastest[w] = fastest[w].min(nanos / lanes[w] as f64);
-                    current += lanes[w];
-                }
-            }
-            Some(Ok(block))
-        }));
-        let block = settle(outcome, task, current, &first_failed)?.map_err(|error| {
-            first_failed.fetch_min(task, std::sync::atomic::Ordering::Relaxed);
-            BlockError::Output(error)
-        })?;
-        report(reporter, per_task, task, &first_failed)?;
-        Ok((block, fastest))
-    };
-    let done = first_error(executor.each_block(tasks, run_task))?;
-    let mut fastest = vec![f64::INFINITY; lanes.len()];
-    let mut blocks = Vec::with_capacity(done.len());
-    for (block, times) in done {
-        blocks.push(block);
-        for (best, t) in fastest.iter_mut().zip(times) {
-            *best = best.min(t);
-        }
-    }
-    Ok((blocks, fastest))
-}
-
-/// One whole pack of the trial at its width, its results pushed to `block`.
+/// One pack of the trial at its width, its results pushed to `block`.
 struct RunPack<'a, 's, S: Space, B> {
     space: &'s S,
-    start: usize,
+    points: Range<usize>,
     block: &'a mut B,
 }
 
@@ -433,29 +555,30 @@ where
         K: Fn(<S as PackedSpace<V>>::Lanes<'s>) -> O + Sync,
         O: Output<V, Block = C::Block, Result = C::Result>,
     {
-        let lanes = self.space.load_until(self.start, self.space.len(), f64::NAN);
+        let lanes = self
+            .space
+            .load_until(self.points.start, self.points.end, f64::NAN);
         let valid = lanes.valid();
-        let point = self.start;
         kernel(lanes)
             .push(self.block, valid)
-            .map_err(|error| error.offset(point))
+            .map_err(|error| error.offset(self.points.start))
     }
 }
 
-/// The run after the trial, at one width: its blocks.
-struct RunRest<'a, 's, S> {
-    executor: &'a Executor,
+/// One block of the rest at one width: the executor's block loop on the
+/// block's points.
+struct RunBlock<'a, 's, S> {
     space: &'s S,
     points: Range<usize>,
     reporter: &'a Reporter,
 }
 
-impl<'s, S, C> WidthVisitor<'s, S, C> for RunRest<'_, 's, S>
+impl<'s, S, C> WidthVisitor<'s, S, C> for RunBlock<'_, 's, S>
 where
     S: Space + Sync + 's,
     C: Candidates<'s, S> + ?Sized,
 {
-    type Out = Result<Vec<C::Block>, ExecError>;
+    type Out = Result<C::Block, BlockError>;
     fn visit<const V: usize, K, O>(self, kernel: &K) -> Self::Out
     where
         S: PackedSpace<V>,
@@ -463,9 +586,22 @@ where
         O: Output<V, Block = C::Block, Result = C::Result>,
     {
         let start = self.points.start;
-        let rest = Slice::new(self.space, self.points);
-        self.executor
-            .run_blocks::<V, Slice<'s, S>, K, O>(&rest, kernel, self.reporter)
+        let slice = Slice::new(self.space, self.points);
+        let options = CollectOptions {
+            n_pmap: 1,
+            fill: f64::NAN,
+        };
+        let layout = match slice.collect_with::<V>(options) {
+            Ok(layout) => layout,
+            #[allow(clippy::unreachable)] // only n_pmap = 0 is refused
+            Err(_) => unreachable!("one block is a valid layout"),
+        };
+        let Some(block) = layout.block(0) else {
+            return Ok(O::block(0));
+        };
+        // The block's own failure flag: this run's is `Plan::failed_at`.
+        let failed = AtomicUsize::new(usize::MAX);
+        run_block::<V, Slice<'s, S>, K, O>(block, kernel, &failed, self.reporter)
             .map_err(|error| error.offset(start))
     }
 }

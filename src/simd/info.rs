@@ -5,17 +5,40 @@
 //! `x86-64` target runs on SSE registers even on an AVX-512 CPU. A crate
 //! that depends on `dataspace` does not inherit this repository's
 //! `.cargo/config.toml`, so [`simd_info`] reports the difference and
-//! [`warn_if_below_cpu`] says so once per process on stderr.
+//! [`warn_if_below_cpu`] says so once per process on stderr, as it says
+//! when the library was compiled without optimisation (a debug build).
 
 use std::fmt;
 use std::sync::Once;
 
-/// The environment variable that silences the warning: set to anything but
-/// empty or `0`.
+/// The environment variable that silences the SIMD warning: set to
+/// anything but empty or `0`.
 pub(crate) const OPT_OUT: &str = "DATASPACE_NO_SIMD_WARNING";
 
 /// The flag a build below the CPU is missing, as `.cargo/config.toml` text.
 const FIX: &str = "Add to .cargo/config.toml: [build] rustflags = [\"-C\", \"target-cpu=native\"]";
+
+/// What a build without the CPU's SIMD cost in the W1 sweep (`template/`,
+/// cargo's default release profile, without the flag against with
+/// `-C target-cpu=native`): the median of the rounds' ratios at V = 8 (the
+/// least) and at V = 64 (the most), on an AVX-512 Xeon (BENCHMARKS.md,
+/// "Warnings' figures") and an AVX2-only AMD EPYC ("A user's crate without
+/// `target-cpu`").
+const SIMD_SLOWDOWN: &str = "1.2-7.3x slower (V = 8 to 64) on AVX-512, 1.1-2.6x on AVX2";
+
+/// The environment variable that silences the debug-build warning: set to
+/// anything but empty or `0`.
+pub(crate) const DEBUG_OPT_OUT: &str = "DATASPACE_NO_DEBUG_WARNING";
+
+/// What a debug build cost in the W1 sweep (16,384 points) against the
+/// same crate built with `--release`, both with `-C target-cpu=native`: the
+/// median of the rounds' ratios at V = 8 (the least) and at V = 64 (the
+/// most), on an AVX-512 Xeon (BENCHMARKS.md, "Warnings' figures").
+const DEBUG_SLOWDOWN: &str = "34-144x slower than release builds (V = 8 to 64, AVX-512)";
+
+/// Whether cargo compiled this library at `opt-level = 0`: `build.rs` reads
+/// cargo's `OPT_LEVEL` (and says why not `cfg!(debug_assertions)`).
+const UNOPTIMISED: bool = cfg!(dataspace_unoptimised);
 
 /// Lanes of the widest `f32` register this build's `wide` uses: 16 with
 /// AVX-512 (`avx512f`), 8 with AVX, 4 with SSE (every x86_64 build), NEON
@@ -42,7 +65,8 @@ const FIX: &str = "Add to .cargo/config.toml: [build] rustflags = [\"-C\", \"tar
 /// assert_eq!(NATIVE_F32_LANES, dataspace::simd_info().f32_lanes());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const NATIVE_F32_LANES: usize = if cfg!(all(target_arch = "x86_64", target_feature = "avx512f")) {
+pub const NATIVE_F32_LANES: usize = if cfg!(all(target_arch = "x86_64", target_feature = "avx512f"))
+{
     16
 } else if cfg!(all(target_arch = "x86_64", target_feature = "avx")) {
     8
@@ -185,17 +209,36 @@ fn missing_of(built: &[&'static str], detected: &[&'static str]) -> Vec<&'static
         .collect()
 }
 
+/// Whether an opt-out variable's value (`None` when unset) silences its
+/// warning: anything but empty or `0` does.
+fn silences(opt_out: Option<&str>) -> bool {
+    opt_out.is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// The one-line warning for a build lacking `missing`, or `None` when it
-/// lacks nothing or `opt_out` (the value of `DATASPACE_NO_SIMD_WARNING`) is
-/// set to anything but empty or `0`.
+/// lacks nothing or `opt_out` (the value of `DATASPACE_NO_SIMD_WARNING`)
+/// [`silences`] it.
 fn warning_for(missing: &[&str], opt_out: Option<&str>) -> Option<String> {
-    if missing.is_empty() || opt_out.is_some_and(|v| !v.is_empty() && v != "0") {
+    if missing.is_empty() || silences(opt_out) {
         return None;
     }
     Some(format!(
-        "dataspace: built without {} which this CPU has; SIMD runs several times slower. \
-         {FIX} (silence: {OPT_OUT}=1)",
+        "dataspace: built without {} which this CPU has; builds like this ran the W1 sweep \
+         {SIMD_SLOWDOWN}. {FIX} (silence: {OPT_OUT}=1)",
         missing.join(", ")
+    ))
+}
+
+/// The one-line warning for a library compiled without optimisation, or
+/// `None` when it was optimised or `opt_out` (the value of
+/// `DATASPACE_NO_DEBUG_WARNING`) [`silences`] it.
+fn debug_warning_for(unoptimised: bool, opt_out: Option<&str>) -> Option<String> {
+    if !unoptimised || silences(opt_out) {
+        return None;
+    }
+    Some(format!(
+        "dataspace: built unoptimised (opt-level 0: a debug build); debug builds ran the W1 \
+         sweep {DEBUG_SLOWDOWN}. Use cargo run --release (silence: {DEBUG_OPT_OUT}=1)"
     ))
 }
 
@@ -205,8 +248,11 @@ fn warning_for(missing: &[&str], opt_out: Option<&str>) -> Option<String> {
 /// `wide`, which provides the packs, chooses its instructions at compile
 /// time, so a binary built for the default target (`x86-64`: SSE2 only) runs
 /// 16-lane packs as four SSE registers and `mul_add` as a separate multiply
-/// and add even on an AVX-512 CPU: several times slower. Build with
-/// `-C target-cpu=native` (or the CPU you deploy on) to use what the CPU has.
+/// and add even on an AVX-512 CPU. The W1 sweep built so ran 1.2x (V = 8)
+/// to 7.3x (V = 64) slower than with `-C target-cpu=native` on an AVX-512
+/// Xeon, and 1.1x to 2.6x slower on an AVX2-only EPYC (BENCHMARKS.md,
+/// "Warnings' figures"). Build with `-C target-cpu=native` (or the CPU you
+/// deploy on) to use what the CPU has.
 ///
 /// ```
 /// let info = dataspace::simd_info();
@@ -231,7 +277,10 @@ pub struct SimdInfo {
 /// The first [`Executor::run`](crate::Executor::run),
 /// [`map`](crate::Executor::map) or [`run_into`](crate::Executor::run_into)
 /// of a process whose build lacks a feature the CPU has prints one line
-/// saying so to stderr; set `DATASPACE_NO_SIMD_WARNING=1` to silence it.
+/// saying so to stderr; set `DATASPACE_NO_SIMD_WARNING=1` to silence it. A
+/// process whose dataspace was compiled at `opt-level = 0` (`cargo run`
+/// without `--release`) gets another line, silenced by
+/// `DATASPACE_NO_DEBUG_WARNING=1`.
 ///
 /// ```
 /// let info = dataspace::simd_info();
@@ -348,15 +397,21 @@ impl fmt::Display for SimdInfo {
     }
 }
 
-/// Prints one line to stderr, once per process, when the build lacks a SIMD
-/// feature this CPU has (unless `DATASPACE_NO_SIMD_WARNING` is set to
-/// anything but empty or `0`). Called at the start of every run.
+/// Prints to stderr, once per process, one line if this library was
+/// compiled without optimisation (unless `DATASPACE_NO_DEBUG_WARNING` is
+/// set to anything but empty or `0`), then one line if the build lacks a
+/// SIMD feature this CPU has (unless `DATASPACE_NO_SIMD_WARNING` is).
+/// Called at the start of every run. Both are builds that run below what
+/// the CPU can do, hence one entry point and its name.
 pub(crate) fn warn_if_below_cpu() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let info = simd_info();
-        let opt_out = std::env::var(OPT_OUT).ok();
-        if let Some(line) = warning_for(&info.missing(), opt_out.as_deref()) {
+        let debug = debug_warning_for(UNOPTIMISED, std::env::var(DEBUG_OPT_OUT).ok().as_deref());
+        let simd = warning_for(
+            &simd_info().missing(),
+            std::env::var(OPT_OUT).ok().as_deref(),
+        );
+        for line in debug.into_iter().chain(simd) {
             eprintln!("{line}");
         }
     });
@@ -385,9 +440,9 @@ mod tests {
         assert_eq!(
             line,
             "dataspace: built without sse4.1, avx, avx2, fma, avx512f which this CPU has; \
-             SIMD runs several times slower. Add to .cargo/config.toml: [build] \
-             rustflags = [\"-C\", \"target-cpu=native\"] \
-             (silence: DATASPACE_NO_SIMD_WARNING=1)"
+             builds like this ran the W1 sweep 1.2-7.3x slower (V = 8 to 64) on AVX-512, \
+             1.1-2.6x on AVX2. Add to .cargo/config.toml: [build] \
+             rustflags = [\"-C\", \"target-cpu=native\"] (silence: DATASPACE_NO_SIMD_WARNING=1)"
         );
         assert!(!line.contains('\n'));
     }
@@ -408,6 +463,40 @@ mod tests {
         assert!(warning_for(&missing, Some("0")).is_some());
         assert!(warning_for(&missing, Some("")).is_some());
         assert!(warning_for(&missing, None).is_some());
+    }
+
+    #[test]
+    fn an_unoptimised_build_says_so_with_the_fix() {
+        let line = debug_warning_for(true, None).unwrap();
+        assert_eq!(
+            line,
+            "dataspace: built unoptimised (opt-level 0: a debug build); debug builds ran \
+             the W1 sweep 34-144x slower than release builds (V = 8 to 64, AVX-512). \
+             Use cargo run --release (silence: DATASPACE_NO_DEBUG_WARNING=1)"
+        );
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn an_optimised_build_has_no_debug_warning() {
+        assert_eq!(debug_warning_for(false, None), None);
+        assert_eq!(debug_warning_for(false, Some("0")), None);
+    }
+
+    #[test]
+    fn the_debug_variable_silences_unless_empty_or_zero() {
+        assert_eq!(debug_warning_for(true, Some("1")), None);
+        assert_eq!(debug_warning_for(true, Some("yes")), None);
+        assert!(debug_warning_for(true, Some("0")).is_some());
+        assert!(debug_warning_for(true, Some("")).is_some());
+    }
+
+    #[test]
+    #[allow(clippy::assertions_on_constants)] // a fact of the build, checked where tests run
+    fn the_test_profile_counts_as_optimised() {
+        // Cargo.toml's [profile.test] is opt-level 1: no debug warning in
+        // the tests' runs (nor in the child processes some tests start).
+        assert!(!UNOPTIMISED);
     }
 
     #[test]

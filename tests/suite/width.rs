@@ -57,10 +57,11 @@ fn auto_equals_every_fixed_width_bit_for_bit() {
         let space = w1_with_nans(n, 40);
         for executor in &executors {
             let fixed = fixed_widths(executor, &space);
-            assert!(fixed.iter().all(|f| *f == fixed[0]), "N = {n}: widths differ");
-            let (auto, tuning) = executor
-                .run_auto_tuned(&space, widths!(w1_kernel))
-                .unwrap();
+            assert!(
+                fixed.iter().all(|f| *f == fixed[0]),
+                "N = {n}: widths differ"
+            );
+            let (auto, tuning) = executor.run_auto_tuned(&space, widths!(w1_kernel)).unwrap();
             assert_eq!(bits(&auto), fixed[0], "N = {n}, {executor:?}, {tuning:?}");
             assert!([8, 16, 32, 64].contains(&tuning.lanes));
             let nans = auto.iter().filter(|x| x.is_nan()).count();
@@ -74,10 +75,14 @@ fn a_large_run_is_timed_at_every_width_and_a_small_one_is_not() {
     let executor = Executor::parallel().threads(2).unwrap();
     let per_task = 3 * (8 + 16 + 32 + 64);
     let large = w1_space(16 * per_task * 2, 3, 20);
-    let (_, tuning) = executor
-        .run_auto_tuned(&large, widths!(w1_kernel))
-        .unwrap();
-    assert_eq!(tuning.trial_points, 2 * per_task, "{tuning:?}");
+    let (_, tuning) = executor.run_auto_tuned(&large, widths!(w1_kernel)).unwrap();
+    // A round of every width on each thread, then only those within
+    // 1.25x of a thread's fastest.
+    let one_round = 8 + 16 + 32 + 64;
+    assert!(
+        (2 * one_round..=2 * per_task).contains(&tuning.trial_points),
+        "{tuning:?}"
+    );
     let tried: Vec<usize> = tuning.trials.iter().map(|&(v, _)| v).collect();
     assert_eq!(tried, [8, 16, 32, 64]);
     assert!(
@@ -98,20 +103,24 @@ fn a_large_run_is_timed_at_every_width_and_a_small_one_is_not() {
     // One task only: a run of 16 trials and a bit is timed on one thread.
     let one = w1_space(16 * per_task + 5, 3, 20);
     let (_, tuning) = executor.run_auto_tuned(&one, widths!(w1_kernel)).unwrap();
-    assert_eq!(tuning.trial_points, per_task);
+    assert!(
+        (one_round..=per_task).contains(&tuning.trial_points),
+        "{tuning:?}"
+    );
 
     // Too small: untimed, at four registers of the build (or the nearest).
     let small = w1_space(16 * per_task - 1, 3, 20);
-    let (out, tuning) = executor
-        .run_auto_tuned(&small, widths!(w1_kernel))
-        .unwrap();
+    let (out, tuning) = executor.run_auto_tuned(&small, widths!(w1_kernel)).unwrap();
     let expected = Tuning {
         lanes: (4 * NATIVE_F32_LANES).clamp(8, 64),
         trials: Vec::new(),
         trial_points: 0,
     };
     assert_eq!(tuning, expected);
-    assert_eq!(bits(&out), bits(&executor.run(&small, w1_kernel::<8>).unwrap()));
+    assert_eq!(
+        bits(&out),
+        bits(&executor.run(&small, w1_kernel::<8>).unwrap())
+    );
 }
 
 #[test]
@@ -221,19 +230,29 @@ fn a_panic_is_reported_at_its_point_in_the_trial_and_after_it() {
         columns.j[bad] = 99.0;
         columns.j[bad + 3_000] = 99.0;
         let space = MprSpace::new(columns).unwrap();
-        let error = executor
-            .run_auto(&space, widths!(panics_at))
-            .unwrap_err();
+        let error = executor.run_auto(&space, widths!(panics_at)).unwrap_err();
         let ExecError::KernelPanicked { point, message } = error else {
             panic!("{error:?}")
         };
         // The first point of the pack holding `bad`: a pack starts at a
         // multiple of its width past the start of its part of the run.
-        assert!(point <= bad && bad - point < 64, "bad {bad}, reported {point}");
+        assert!(
+            point <= bad && bad - point < 64,
+            "bad {bad}, reported {point}"
+        );
         assert!(message.starts_with("j = 99 at pack"), "{message}");
-        assert!(message.ends_with(&point.to_string()), "{message} at {point}");
+        assert!(
+            message.ends_with(&point.to_string()),
+            "{message} at {point}"
+        );
         // The executor is still usable.
-        assert_eq!(executor.run(&space, |p: MprLanes<'_, 8>| p.eta).unwrap().len(), 40_000);
+        assert_eq!(
+            executor
+                .run(&space, |p: MprLanes<'_, 8>| p.eta)
+                .unwrap()
+                .len(),
+            40_000
+        );
     }
 }
 
@@ -261,7 +280,10 @@ fn a_point_of_the_space_is_what_the_kernel_saw() {
     {
         let first = p.index() as f32;
         let lanes: [f32; V] = core::array::from_fn(|k| first + k as f32);
-        [F32::<V>::from_array(lanes), F32::<V>::splat(*p.steps as f32)]
+        [
+            F32::<V>::from_array(lanes),
+            F32::<V>::splat(*p.steps as f32),
+        ]
     }
     let space = MprSpace::new(MprColumns {
         eta: vec![0.0; 30_000],
@@ -270,7 +292,9 @@ fn a_point_of_the_space_is_what_the_kernel_saw() {
         steps: 17,
     })
     .unwrap();
-    let out = Executor::parallel().run_auto(&space, widths!(index)).unwrap();
+    let out = Executor::parallel()
+        .run_auto(&space, widths!(index))
+        .unwrap();
     for (i, [at, steps]) in out.iter().enumerate() {
         assert_eq!((*at, *steps), (i as f32, 17.0));
     }

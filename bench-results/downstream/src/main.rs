@@ -166,7 +166,25 @@ macro_rules! at_width {
             "16" => median_ms($runs, || $exec.run(&$space, $kernel::<16>).unwrap()),
             "32" => median_ms($runs, || $exec.run(&$space, $kernel::<32>).unwrap()),
             "64" => median_ms($runs, || $exec.run(&$space, $kernel::<64>).unwrap()),
-            other => panic!("V = {other}: 8, 16, 32 or 64"),
+            "split64" => median_ms($runs, || {
+                let head = $space.slice(0..720).unwrap();
+                let rest = $space.slice(720..$space.len()).unwrap();
+                let mut out = $exec.run(&head, $kernel::<64>).unwrap();
+                out.extend($exec.run(&rest, $kernel::<64>).unwrap());
+                out
+            }),
+            "auto64" => median_ms($runs, || $exec.run_auto(&$space, widths!($kernel; 64)).unwrap()),
+            "auto" => {
+                let mut chosen = Vec::new();
+                let timed = median_ms($runs, || {
+                    let (out, tuning) = $exec.run_auto_tuned(&$space, widths!($kernel)).unwrap();
+                    chosen.push(tuning.lanes);
+                    out
+                });
+                eprintln!("auto chose V = {chosen:?}");
+                timed
+            }
+            other => panic!("V = {other}: 8, 16, 32, 64 or auto"),
         }
     };
 }
