@@ -22,14 +22,25 @@ export RUSTFLAGS="-C target-cpu=native"
 cargo build --release --manifest-path "$manifest" --target-dir "$TARGET/default"
 cargo build --release --manifest-path "$manifest" --target-dir "$TARGET/lto" \
   --config 'profile.release.lto="fat"' --config 'profile.release.codegen-units=1'
-echo "# $(date -u +%FT%TZ) $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet || echo +dirty) cpu:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) nproc=$(nproc) rounds=$ROUNDS runs=$RUNS" | tee -a "$LOG"
+echo "# $(date -u +%FT%TZ) $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet || echo +dirty) cpu:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) (family $(lscpu | sed -n 's/^CPU family: *//p') model $(lscpu | sed -n 's/^Model: *//p');$(grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'avx2|fma|avx512f' | sed 's/^/ /' | tr -d '\n')) nproc=$(nproc) rounds=$ROUNDS runs=$RUNS" | tee -a "$LOG"
+# Each line ends with the load average (1, 5, 15 min) read before its run; the auto runs' stderr
+# ("auto chose V = [...]", one width per timed call) follows their line, prefixed like it.
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
 for r in $(seq 1 "$ROUNDS"); do
   builds="default lto"
   [ $((r % 2)) -eq 0 ] && builds="lto default"
   for w in $WORKLOADS; do
     for v in $WIDTHS; do
       for b in $builds; do
-        echo "round=$r build=$b $("$TARGET/$b/release/downstream" "$w" "$v" "$RUNS" "$repo/tests/data")" | tee -a "$LOG"
+        load=$(cut -d' ' -f1-3 /proc/loadavg)
+        out=$("$TARGET/$b/release/downstream" "$w" "$v" "$RUNS" "$repo/tests/data" 2>"$err")
+        echo "round=$r build=$b $out load=[$load]" | tee -a "$LOG"
+        if [ "$v" = auto ]; then
+          sed "s/^/round=$r build=$b $w V=auto stderr: /; s/\$/ load=[$load]/" "$err" | tee -a "$LOG"
+        else
+          cat "$err" >&2
+        fi
       done
     done
   done

@@ -174,10 +174,36 @@ fn w1(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    group.bench_function(BenchmarkId::new("dataspace", "V=32"), |b| {
+        b.iter(|| {
+            executor
+                .run::<32, _, _, _>(black_box(&space), w1_kernel::<32>)
+                .unwrap()
+        })
+    });
+    group.bench_function(BenchmarkId::new("dataspace", "V=16"), |b| {
+        b.iter(|| {
+            executor
+                .run::<16, _, _, _>(black_box(&space), w1_kernel::<16>)
+                .unwrap()
+        })
+    });
     group.bench_function(BenchmarkId::new("dataspace", "V=8"), |b| {
         b.iter(|| {
             executor
                 .run::<8, _, _, _>(black_box(&space), w1_kernel::<8>)
+                .unwrap()
+        })
+    });
+    // The width chosen by the executor (a trial on a prefix of the run).
+    assert_eq!(
+        executor.run_auto(&space, widths!(w1_kernel)).unwrap(),
+        reference
+    );
+    group.bench_function(BenchmarkId::new("dataspace", "auto"), |b| {
+        b.iter(|| {
+            executor
+                .run_auto(black_box(&space), widths!(w1_kernel))
                 .unwrap()
         })
     });
@@ -254,10 +280,24 @@ fn w2(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    group.bench_function(BenchmarkId::new("dataspace", "V=16"), |b| {
+        b.iter(|| {
+            executor
+                .run::<16, _, _, _>(black_box(&space), w2_kernel::<16>)
+                .unwrap()
+        })
+    });
     group.bench_function(BenchmarkId::new("dataspace", "V=8"), |b| {
         b.iter(|| {
             executor
                 .run::<8, _, _, _>(black_box(&space), w2_kernel::<8>)
+                .unwrap()
+        })
+    });
+    group.bench_function(BenchmarkId::new("dataspace", "auto"), |b| {
+        b.iter(|| {
+            executor
+                .run_auto(black_box(&space), widths!(w2_kernel))
                 .unwrap()
         })
     });

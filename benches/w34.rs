@@ -73,7 +73,8 @@ fn w3(c: &mut Criterion) {
         .fold(0.0f32, f32::max);
     assert!(worst < 2e-3, "W3: the kernels disagree by {worst} mV");
 
-    let runs: [(&str, Run<JansenRitSpace>); 4] = [
+    let runs: [(&str, Run<JansenRitSpace>); 5] = [
+        ("auto", |s, e| e.run_auto(s, widths!(w3_kernel))),
         ("V=64", |s, e| e.run(s, w3_kernel::<64>)),
         ("V=32", |s, e| e.run(s, w3_kernel::<32>)),
         ("V=16", |s, e| e.run(s, w3_kernel::<16>)),
@@ -99,7 +100,8 @@ fn w4(c: &mut Criterion) {
         .count();
     assert!(off <= 3, "W4: {off} points differ by more than 1e-3");
 
-    let runs: [(&str, Run<MprNoiseSpace>); 3] = [
+    let runs: [(&str, Run<MprNoiseSpace>); 4] = [
+        ("auto", |s, e| e.run_auto(s, widths!(w4_kernel))),
         ("V=64", |s, e| e.run(s, w4_kernel::<64>)),
         ("V=32", |s, e| e.run(s, w4_kernel::<32>)),
         ("V=16", |s, e| e.run(s, w4_kernel::<16>)),

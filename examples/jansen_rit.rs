@@ -29,12 +29,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         executor.thread_count()
     );
     let point_steps = (space.len() * W3_STEPS) as f64;
-    // 64 lanes suit AVX-512 and, for W3, AVX2; W4's Philox state fits AVX2's
-    // 16 registers only at 16 lanes (BENCHMARKS.md).
-    let (seconds, results) = mpr::median_seconds(9, || executor.run(&space, w3_kernel::<64>));
-    let results = results?;
+    // The executor's choice of V (the best width depends on the CPU: 64
+    // lanes suit AVX-512; W4's Philox state fits AVX2's 16 registers only
+    // at 16 lanes, BENCHMARKS.md), then two fixed widths beside it.
+    let (auto, results) =
+        mpr::median_seconds(9, || executor.run_auto_tuned(&space, widths!(w3_kernel)));
+    let (results, tuning) = results?;
+    let (seconds, fixed) = mpr::median_seconds(9, || executor.run(&space, w3_kernel::<64>));
+    assert_eq!(fixed?, results, "the chosen width changed a result");
     let (narrow, _) = mpr::median_seconds(9, || executor.run(&space, w3_kernel::<16>));
-    for (lanes, seconds) in [(64, seconds), (16, narrow)] {
+    let chosen = format!("auto ({})", tuning.lanes);
+    for (lanes, seconds) in [
+        (chosen, auto),
+        ("64".into(), seconds),
+        ("16".into(), narrow),
+    ] {
         println!(
             "  V = {lanes}: {:8.2} ms  {:.3e} point-steps/s",
             seconds * 1e3,

@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     let executor = Executor::parallel().progress_bar();
     let start = std::time::Instant::now();
-    let rates = executor.run(&design, w1_kernel::<64>)?;
+    let rates = executor.run_auto(&design, widths!(w1_kernel))?;
     println!(
         "{} points x {W1_STEPS} steps in {:.1} ms on {} threads",
         design.len(),

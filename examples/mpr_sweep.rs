@@ -25,10 +25,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let point_steps = (space.len() * W1_STEPS) as f64;
-    let (fast, results) = median_seconds(9, || executor.run(&space, w1_kernel::<64>));
-    let results = results?;
+    // The executor's choice of V: a trial of every width on a prefix, the
+    // rest at the fastest; the same results as any fixed V.
+    let (auto, results) = median_seconds(9, || executor.run_auto_tuned(&space, widths!(w1_kernel)));
+    let (results, tuning) = results?;
+    let (fast, fixed) = median_seconds(9, || executor.run(&space, w1_kernel::<64>));
+    assert_eq!(fixed?, results, "the chosen width changed a result");
     let (one_register, _) = median_seconds(5, || executor.run(&space, w1_kernel::<8>));
+    let chosen = format!("auto: V = {} chosen", tuning.lanes);
     for (label, seconds) in [
+        (chosen.as_str(), auto),
         ("V = 64 (4 x f32x16 in lockstep)", fast),
         ("V = 8 (one f32x8)", one_register),
     ] {

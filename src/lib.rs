@@ -56,11 +56,36 @@
 //! packs (generic over `V`, with the arithmetic of [`FloatPack`]),
 //! [`Executor::map`] for plain per-point functions. Kernels may return a
 //! pack, an array of packs, or the lanes of another derived struct (see
-//! [`Output`]). For time-stepping models pick `V = 64` (`f32`) in an
-//! AVX-512 build ([`simd_info`]`().f32_lanes() == 16`): a [`Lockstep`] of
-//! four registers, whose independent instructions keep the FMA pipes busy.
-//! In an AVX2 build (8 lanes) measure 16 and 32 against 64 (the README's
-//! "Which `V`").
+//! [`Output`]). [`Executor::run_auto`] chooses `V` for you: `widths!(kernel)`
+//! instantiates a kernel written once at `V` = 8, 16, 32 and 64, a trial
+//! times each on a prefix of the run, and the rest runs at the fastest,
+//! with the results of any fixed `V`. The best width depends on the model
+//! and the CPU (a [`Lockstep`] of several registers keeps the FMA pipes
+//! busy until its state spills); [`NATIVE_F32_LANES`] is the build's
+//! register width for a fixed choice (the README's "Which `V`").
+//!
+//! ```
+//! use dataspace::prelude::*;
+//!
+//! #[derive(DataSpace, Clone, Debug)]
+//! struct Node { eta: f32, #[space(fixed)] steps: usize }
+//!
+//! fn decay<const V: usize>(p: NodeLanes<'_, V>) -> F32<V>
+//! where
+//!     f32: Float<V>,
+//! {
+//!     let mut x = p.eta;
+//!     for _ in 0..*p.steps {
+//!         x = x.mul_add(F32::<V>::splat(0.99), F32::<V>::splat(0.01));
+//!     }
+//!     x
+//! }
+//!
+//! let space = NodeSpace::new(NodeColumns { eta: vec![2.0; 1000], steps: 100 })?;
+//! let out = Executor::parallel().run_auto(&space, widths!(decay))?;
+//! assert_eq!(out, Executor::parallel().run(&space, decay::<8>)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Designs, files, clusters
 //!
@@ -111,7 +136,10 @@
 //! 16-lane packs are emulated with four SSE registers. [`simd_info`] tells
 //! what the build uses against what the CPU offers, and the first run of a
 //! process built below its CPU prints one line on stderr saying so (set
-//! `DATASPACE_NO_SIMD_WARNING=1` to silence it).
+//! `DATASPACE_NO_SIMD_WARNING=1` to silence it); a debug build (the crate at
+//! `opt-level = 0`) says so too (`DATASPACE_NO_DEBUG_WARNING=1`). No
+//! `[profile]` setting is needed: cargo's default release profile runs as
+//! fast as fat LTO.
 
 #![warn(missing_docs, missing_debug_implementations)]
 // No panic reachable from user input: every unwrap, expect, index and panic in

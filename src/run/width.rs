@@ -21,8 +21,10 @@
 
 use super::executor::{BlockError, Executor, first_error, panic_message, run_block};
 use super::output::Output;
-use super::progress::Reporter;
+use super::progress::{Progress, Reporter};
+use super::sink::Sink;
 use crate::error::{ExecError, OutputError};
+use crate::io::Record;
 use crate::space::{CollectOptions, Lanes, PackedSpace, Slice, Space};
 use core::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -289,19 +291,104 @@ impl Executor {
         W: Candidates<'s, S>,
     {
         crate::simd::warn_if_below_cpu();
+        let reporter = Reporter::new(&self.progress, 0, space.len());
+        let (blocks, tuning) = self.tuned(space, &widths, &reporter, true)?;
+        let result = W::finish(blocks, space.len())?;
+        reporter.finish();
+        Ok((result, tuning))
+    }
+
+    /// [`run_into`](Executor::run_into) at the width that is fastest here:
+    /// the trial of [`run_auto`](Executor::run_auto) on the first points
+    /// of the space (its results dropped: the sink takes the run's windows
+    /// in point order from where it resumes), then `run_into` at the
+    /// winner. Returns what the trial measured and chose.
+    ///
+    /// ```
+    /// use dataspace::prelude::*;
+    /// use dataspace::{Axis, CsvSink};
+    ///
+    /// #[derive(DataSpace, Clone, Debug)]
+    /// struct P { x: f32 }
+    ///
+    /// fn double<const V: usize>(p: PLanes<'_, V>) -> F32<V> where f32: Float<V> { p.x + p.x }
+    ///
+    /// let design = PDesign::product(PAxes { x: Axis::linspace(0.0, 1.0, 5) })?;
+    /// let path = std::env::temp_dir().join(format!("run-into-auto-{}.csv", std::process::id()));
+    /// let mut sink = CsvSink::create(&path, "y")?;
+    /// let tuning = Executor::parallel().run_into_auto(&design, widths!(double), &mut sink)?;
+    /// assert!(tuning.trials.is_empty()); // 5 points: too few to time
+    /// assert_eq!(std::fs::read_to_string(&path)?.lines().last(), Some("1.0,2.0"));
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`run_into`](Executor::run_into); a kernel that panics in the
+    /// trial fails the run before the sink is touched.
+    pub fn run_into_auto<'s, S, W, K>(
+        &self,
+        space: &'s S,
+        widths: W,
+        sink: &mut K,
+    ) -> Result<Tuning, ExecError>
+    where
+        S: Space + Sync + 's,
+        S::Point: Record,
+        W: Candidates<'s, S>,
+        W::Result: Send,
+        K: Sink<W::Result>,
+    {
+        crate::simd::warn_if_below_cpu();
+        let quiet = Reporter::new(&Progress::Off, 0, space.len());
+        let (_, tuning) = self.tuned(space, &widths, &quiet, false)?;
+        let chosen = widths
+            .lanes()
+            .iter()
+            .position(|&v| v == tuning.lanes)
+            .unwrap_or(0);
+        widths.visit(
+            chosen,
+            RunInto {
+                executor: self,
+                space,
+                sink,
+            },
+        )?;
+        Ok(tuning)
+    }
+
+    /// The trial and, if `with_rest`, the rest of the run: its blocks in
+    /// point order (of the trial alone otherwise) and what was measured.
+    fn tuned<'s, S, W>(
+        &self,
+        space: &'s S,
+        widths: &W,
+        reporter: &Reporter,
+        with_rest: bool,
+    ) -> Result<(Vec<W::Block>, Tuning), ExecError>
+    where
+        S: Space + Sync + 's,
+        W: Candidates<'s, S>,
+    {
         let len = space.len();
         let lanes = widths.lanes();
         let widest = lanes.iter().copied().max().unwrap_or(1);
-        let reporter = Reporter::new(&self.progress, 0, len);
         let per_task = ROUNDS * lanes.iter().sum::<usize>();
         let threads = self.thread_count().max(1);
         let trial_tasks = threads.min(len / per_task.saturating_mul(RUN_PER_TRIAL).max(1));
         let trial_end = trial_tasks * per_task;
-        let rest = len - trial_end;
+        let rest = if with_rest { len - trial_end } else { 0 };
         let n_blocks = self.blocks_for(rest, widest)?;
-        let block_len = rest.div_ceil(n_blocks).next_multiple_of(widest).max(widest);
+        // Whole packs of the widest width per block (unless that overflows:
+        // a design of nearly 2^64 points in one block).
+        let block_len = rest.div_ceil(n_blocks);
+        let block_len = block_len
+            .checked_next_multiple_of(widest)
+            .unwrap_or(block_len)
+            .max(widest);
         let plan = Plan {
-            widths: &widths,
+            widths,
             space,
             trial_tasks,
             trial_end,
@@ -311,17 +398,16 @@ impl Executor {
             next_block: AtomicUsize::new(0),
             failed_at: AtomicUsize::new(usize::MAX),
             measured: Mutex::new(vec![f64::INFINITY; lanes.len()]),
-            reporter: &reporter,
+            reporter,
         };
+        let tasks = if with_rest { threads } else { trial_tasks };
         let mut parts: Parts<W::Block> = self
-            .each_block(threads, |task| plan.task(task))
+            .each_block(tasks, |task| plan.task(task))
             .into_iter()
             .flatten()
             .collect();
         parts.sort_by_key(|&(start, _)| start);
         let blocks = first_error(parts.into_iter().map(|(_, part)| part).collect())?;
-        let result = W::finish(blocks, len)?;
-        reporter.finish();
         let trials = plan.measured();
         let tuning = Tuning {
             lanes: lanes[plan.choice(&trials)],
@@ -332,7 +418,7 @@ impl Executor {
             },
             trial_points: trial_end,
         };
-        Ok((result, tuning))
+        Ok((blocks, tuning))
     }
 }
 
@@ -378,11 +464,13 @@ where
             if b >= self.n_blocks {
                 return parts;
             }
-            let start = self.trial_end + b * self.block_len;
+            let start = self
+                .trial_end
+                .saturating_add(b.saturating_mul(self.block_len));
             if self.failed_at.load(Ordering::Relaxed) < start {
                 return parts;
             }
-            let end = (start + self.block_len).min(self.space.len());
+            let end = start.saturating_add(self.block_len).min(self.space.len());
             let chosen = self.choice(&self.measured());
             let block = self.widths.visit(
                 chosen,
@@ -603,5 +691,32 @@ where
         let failed = AtomicUsize::new(usize::MAX);
         run_block::<V, Slice<'s, S>, K, O>(block, kernel, &failed, self.reporter)
             .map_err(|error| error.offset(start))
+    }
+}
+
+/// A streaming run at one width.
+struct RunInto<'a, 's, S, K> {
+    executor: &'a Executor,
+    space: &'s S,
+    sink: &'a mut K,
+}
+
+impl<'s, S, C, K> WidthVisitor<'s, S, C> for RunInto<'_, 's, S, K>
+where
+    S: Space + Sync + 's,
+    S::Point: Record,
+    C: Candidates<'s, S> + ?Sized,
+    C::Result: Send,
+    K: Sink<C::Result>,
+{
+    type Out = Result<(), ExecError>;
+    fn visit<const V: usize, F, O>(self, kernel: &F) -> Self::Out
+    where
+        S: PackedSpace<V>,
+        F: Fn(<S as PackedSpace<V>>::Lanes<'s>) -> O + Sync,
+        O: Output<V, Block = C::Block, Result = C::Result>,
+    {
+        self.executor
+            .run_into::<V, S, _, O, K>(self.space, kernel, self.sink)
     }
 }

@@ -70,7 +70,13 @@ pub const NATIVE_F32_LANES: usize = if cfg!(all(target_arch = "x86_64", target_f
     16
 } else if cfg!(all(target_arch = "x86_64", target_feature = "avx")) {
     8
-} else if cfg!(any(
+} else {
+    BASELINE_F32_LANES
+};
+
+/// `f32` lanes of the SIMD every build of the architecture has: 4 with SSE
+/// (x86), NEON or wasm SIMD, 1 (scalar code) otherwise.
+const BASELINE_F32_LANES: usize = if cfg!(any(
     target_arch = "x86_64",
     target_arch = "x86",
     all(target_arch = "aarch64", target_feature = "neon"),
@@ -188,15 +194,8 @@ fn f32_lanes_of(built: &[&str]) -> usize {
         16
     } else if built.contains(&"avx") {
         8
-    } else if cfg!(any(
-        target_arch = "x86_64",
-        target_arch = "x86",
-        all(target_arch = "aarch64", target_feature = "neon"),
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )) {
-        4
     } else {
-        1
+        BASELINE_F32_LANES
     }
 }
 

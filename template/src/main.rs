@@ -1,11 +1,15 @@
 //! A parameter sweep in a crate of its own: derive a space, run a kernel on
-//! it with an `Executor`, print a checksum and the time.
+//! it with an `Executor` at the lane count it measures fastest here, print a
+//! checksum and the time.
 //!
 //! ```sh
-//! cargo run --release              # 65,536 points x 1,000 steps (the W1 sweep)
+//! cargo run --release              # 65,536 points x 1,000 steps (the W1 sweep), V chosen by the executor
 //! cargo run --release -- 4096 100  # points, steps
-//! cargo run --release -- 65536 1000 16  # points, steps, lanes V (8, 16, 32 or 64)
+//! cargo run --release -- 65536 1000 16  # points, steps, a fixed V (8, 16, 32 or 64)
 //! ```
+//!
+//! No `[profile]` section is needed: cargo's default release profile runs
+//! as fast as fat LTO with one codegen unit.
 
 use dataspace::prelude::*;
 
@@ -50,10 +54,10 @@ where
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>());
-    let n = args.next().transpose()?.unwrap_or(65_536);
-    let steps = args.next().transpose()?.unwrap_or(1_000);
-    let lanes = args.next().transpose()?.unwrap_or(64);
+    let mut args = std::env::args().skip(1);
+    let n = args.next().map(|a| a.parse::<usize>()).transpose()?.unwrap_or(65_536);
+    let steps = args.next().map(|a| a.parse::<usize>()).transpose()?.unwrap_or(1_000);
+    let lanes = args.next().unwrap_or_else(|| "auto".to_owned());
 
     let space = NodeSpace::new(NodeColumns {
         eta: (0..n).map(|i| -6.0 + 4.0 * i as f32 / n as f32).collect(),
@@ -66,13 +70,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{info}");
 
     let executor = Executor::parallel();
-    let (rates, median) = match lanes {
-        8 => sweep::<8>(&executor, &space)?,
-        16 => sweep::<16>(&executor, &space)?,
-        32 => sweep::<32>(&executor, &space)?,
-        64 => sweep::<64>(&executor, &space)?,
-        other => return Err(format!("V = {other}: choose 8, 16, 32 or 64").into()),
+    let (rates, median) = match lanes.as_str() {
+        // The executor times V = 8, 16, 32 and 64 on a prefix of the run
+        // and runs the rest at the fastest: the same results as any fixed V.
+        "auto" => timed(|| executor.run_auto(&space, widths!(mean_rate)))?,
+        "8" => timed(|| executor.run(&space, mean_rate::<8>))?,
+        "16" => timed(|| executor.run(&space, mean_rate::<16>))?,
+        "32" => timed(|| executor.run(&space, mean_rate::<32>))?,
+        "64" => timed(|| executor.run(&space, mean_rate::<64>))?,
+        other => return Err(format!("V = {other}: choose auto, 8, 16, 32 or 64").into()),
     };
+    if lanes == "auto" {
+        let (_, tuning) = executor.run_auto_tuned(&space, widths!(mean_rate))?;
+        println!("auto: V = {} ({:?} ns per point)", tuning.lanes, tuning.trials);
+    }
     let checksum: f64 = rates.iter().map(|&r| f64::from(r)).sum();
     println!(
         "{n} points x {steps} steps, V = {lanes}, {} threads: median {:.2} ms of 5, checksum {checksum:.6}",
@@ -82,20 +93,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Runs the sweep five times with `V` lanes: the results and the median time
-/// in seconds.
-fn sweep<const V: usize>(
-    executor: &Executor,
-    space: &NodeSpace,
-) -> Result<(Vec<f32>, f64), dataspace::ExecError>
-where
-    f32: Float<V>,
-{
+/// Runs the sweep five times: the results and the median time in seconds.
+fn timed(
+    mut sweep: impl FnMut() -> Result<Vec<f32>, dataspace::ExecError>,
+) -> Result<(Vec<f32>, f64), dataspace::ExecError> {
     let mut times = Vec::new();
     let mut rates = Vec::new();
     for _ in 0..5 {
         let start = std::time::Instant::now();
-        rates = executor.run(space, mean_rate::<V>)?;
+        rates = sweep()?;
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);

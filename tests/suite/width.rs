@@ -300,3 +300,63 @@ fn a_point_of_the_space_is_what_the_kernel_saw() {
     }
     let _: Option<Mpr> = space.get(0);
 }
+
+#[test]
+fn a_streaming_run_at_the_chosen_width_writes_the_fixed_widths_bytes() {
+    use dataspace::CsvSink;
+    let dir = std::env::temp_dir().join(format!("dataspace-width-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let executor = Executor::parallel().threads(2).unwrap();
+    for n in [0, 1, 1001, 30_000] {
+        let space = w1_with_nans(n, 20);
+        let (fixed, auto) = (
+            dir.join(format!("fixed-{n}.csv")),
+            dir.join(format!("auto-{n}.csv")),
+        );
+        let mut sink = CsvSink::create(&fixed, "rate").unwrap();
+        executor
+            .run_into(&space, w1_kernel::<16>, &mut sink)
+            .unwrap();
+        drop(sink);
+        let mut sink = CsvSink::create(&auto, "rate").unwrap();
+        let tuning = executor
+            .run_into_auto(&space, widths!(w1_kernel), &mut sink)
+            .unwrap();
+        drop(sink);
+        assert_eq!(
+            tuning.trials.is_empty(),
+            n < 16 * 720,
+            "N = {n}: {tuning:?}"
+        );
+        let expected = std::fs::read(&fixed).unwrap();
+        assert_eq!(std::fs::read(&auto).unwrap(), expected, "N = {n}");
+
+        // Resumed from the first half of the rows, at the chosen width.
+        if n > 1 {
+            let text = String::from_utf8(expected.clone()).unwrap();
+            let half: String = text.split_inclusive('\n').take(n / 2 + 1).collect();
+            std::fs::write(&auto, half).unwrap();
+            let mut sink = CsvSink::open(&auto, "rate").unwrap();
+            executor
+                .run_into_auto(&space, widths!(w1_kernel), &mut sink)
+                .unwrap();
+            drop(sink);
+            assert_eq!(std::fs::read(&auto).unwrap(), expected, "N = {n}, resumed");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_blocks_is_an_error_as_for_run() {
+    let space = w1_space(100, 1, 1);
+    let executor = Executor::parallel().n_pmap(0);
+    assert!(matches!(
+        executor.run_auto(&space, widths!(w1_kernel)),
+        Err(ExecError::Layout(_))
+    ));
+    assert!(matches!(
+        executor.run(&space, w1_kernel::<8>),
+        Err(ExecError::Layout(_))
+    ));
+}
