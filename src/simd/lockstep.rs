@@ -156,6 +156,10 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
         each!(self.recip())
     }
     #[inline(always)]
+    fn quotient(self, d: Self) -> Self {
+        each!(self.quotient(d))
+    }
+    #[inline(always)]
     fn floor(self) -> Self {
         each!(self.floor())
     }

@@ -551,3 +551,69 @@ fn logistic_times_is_its_scale_over_the_logistic_denominator() {
     assert!((y[1] - 1.0 / (1.0 + (-2f64).exp())).abs() <= 2.0 * f64::EPSILON);
     assert!(y[2].is_nan() && y[3].is_nan());
 }
+
+/// `FloatPack::quotient` (the sigmoids' division): within 0.55 ulp of the
+/// exact quotient for denominators in [1, 2^126) (a division, or on an
+/// AVX-512 build `vrcp14ps` and one Newton step), NaN for NaN, and the
+/// same bits at every `f32` lane count.
+#[test]
+fn quotient_is_within_half_an_ulp_and_the_same_at_every_width() {
+    fn at<const V: usize>(a: &[f32], d: &[f32]) -> Vec<u32>
+    where
+        f32: Float<V>,
+    {
+        a.chunks(V)
+            .zip(d.chunks(V))
+            .flat_map(|(a, d)| {
+                let (a, d) = (
+                    F32::<V>::from_array(a.try_into().unwrap()),
+                    F32::<V>::from_array(d.try_into().unwrap()),
+                );
+                a.quotient(d).to_array().map(f32::to_bits)
+            })
+            .collect()
+    }
+    // Numerators of every binade the sigmoids' scales take, denominators
+    // from 1 to just below 2^126, with exact powers of two and their neighbours.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let n = 64 * 4096;
+    let mut a: Vec<f32> = (0..n)
+        .map(|_| {
+            f32::from_bits(((next() as u32) & 0x007f_ffff) | ((100 + (next() % 50) as u32) << 23))
+        })
+        .collect();
+    let mut d: Vec<f32> = (0..n)
+        .map(|_| {
+            f32::from_bits(((next() as u32) & 0x007f_ffff) | ((127 + (next() % 126) as u32) << 23))
+        })
+        .collect();
+    for (k, e) in (0..126).enumerate() {
+        d[3 * k] = 2f32.powi(e);
+        d[3 * k + 1] = f32::from_bits(2f32.powi(e).to_bits() + 1);
+        d[3 * k + 2] = f32::from_bits(2f32.powi(e + 1).to_bits() - 1);
+    }
+    (a[500], d[501]) = (f32::NAN, f32::NAN);
+    let got = at::<16>(&a, &d);
+    assert_eq!(got, at::<4>(&a, &d));
+    assert_eq!(got, at::<8>(&a, &d));
+    assert_eq!(got, at::<32>(&a, &d));
+    assert_eq!(got, at::<64>(&a, &d));
+    let mut worst = 0.0f64;
+    for ((&a, &d), &q) in a.iter().zip(&d).zip(&got) {
+        let q = f32::from_bits(q);
+        if a.is_nan() || d.is_nan() {
+            assert!(q.is_nan());
+            continue;
+        }
+        let exact = f64::from(a) / f64::from(d);
+        let ulp = f64::from(f32::from_bits((exact as f32).to_bits() + 1) - exact as f32);
+        worst = worst.max((f64::from(q) - exact).abs() / ulp);
+    }
+    assert!(worst <= 0.55, "worst {worst} ulp");
+}
