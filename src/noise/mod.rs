@@ -207,11 +207,8 @@ impl Philox {
         f32: Float<V>,
     {
         let [u0, u1, u2, u3] = self.uniform::<V>(first, stream, counter);
-        let splat = <F32<V> as Pack<V>>::splat;
-        let (minus_two, two_pi) = (splat(-2.0), splat(core::f32::consts::TAU));
-        let (r0, c0, s0) = box_muller(u0, u1, minus_two, two_pi);
-        let (r1, c1, s1) = box_muller(u2, u3, minus_two, two_pi);
-        [r0 * c0, r0 * s0, r1 * c1, r1 * s1]
+        let ([x0, y0], [x1, y1]) = (u0.box_muller(u1), u2.box_muller(u3));
+        [x0, y0, x1, y1]
     }
 
     /// Two uniform `f64` packs in (0, 1) for the `V` points from `first`:
@@ -261,17 +258,6 @@ impl Philox {
         f64: Float<V>,
     {
         let [u0, u1] = self.uniform_f64::<V>(first, stream, counter);
-        let splat = <F64<V> as Pack<V>>::splat;
-        let (minus_two, two_pi) = (splat(-2.0), splat(core::f64::consts::TAU));
-        let (r, c, s) = box_muller(u0, u1, minus_two, two_pi);
-        [r * c, r * s]
+        u0.box_muller(u1)
     }
-}
-
-/// `sqrt(minus_two ln u)`, `cos(two_pi v)`, `sin(two_pi v)`, the constants
-/// as packs (`FloatPack` has no `splat`; `Pack` has).
-#[inline(always)]
-fn box_muller<P: FloatPack>(u: P, v: P, minus_two: P, two_pi: P) -> (P, P, P) {
-    let angle = two_pi * v;
-    ((minus_two * u.ln()).sqrt(), angle.cos(), angle.sin())
 }

@@ -160,6 +160,14 @@ impl<P: FloatPack, const R: usize> FloatPack for Lockstep<P, R> {
         each!(self.quotient(d))
     }
     #[inline(always)]
+    fn box_muller(self, t: Self) -> [Self; 2] {
+        let (mut cos, mut sin) = (self, self);
+        for r in 0..R {
+            [cos.0[r], sin.0[r]] = self.0[r].box_muller(t.0[r]);
+        }
+        [cos, sin]
+    }
+    #[inline(always)]
     fn floor(self) -> Self {
         each!(self.floor())
     }

@@ -617,3 +617,69 @@ fn quotient_is_within_half_an_ulp_and_the_same_at_every_width() {
     }
     assert!(worst <= 0.55, "worst {worst} ulp");
 }
+
+/// `FloatPack::box_muller` (the normals of `Philox::normal`): `f32` packs
+/// by polynomials, within 4e-7 of the radius (relative) and 4e-7 times the
+/// radius of each coordinate, for uniforms in (0, 1] and angles in
+/// [0, 1); the same bits at every lane count.
+#[test]
+fn box_muller_is_within_its_bound_and_the_same_at_every_width() {
+    fn at<const V: usize>(u: &[f32], t: &[f32]) -> Vec<[u32; 2]>
+    where
+        f32: Float<V>,
+    {
+        u.chunks(V)
+            .zip(t.chunks(V))
+            .flat_map(|(u, t)| {
+                let (u, t) = (
+                    F32::<V>::from_array(u.try_into().unwrap()),
+                    F32::<V>::from_array(t.try_into().unwrap()),
+                );
+                let [x, y] = u.box_muller(t);
+                let (x, y) = (x.to_array(), y.to_array());
+                (0..V).map(move |k| [x[k].to_bits(), y[k].to_bits()])
+            })
+            .collect()
+    }
+    let n: usize = 64 * 8192;
+    // Every uniform Philox gives is (k + 1/2) 2^-23... cover (0, 1] and its
+    // smallest values, and angles across [0, 1) with the quarter turns' edges.
+    let u: Vec<f32> = (0..n)
+        .map(|i| match i % 4 {
+            0 => (i as f32 + 0.5) / n as f32,
+            1 => f32::from_bits(0x3380_0000 + (i as u32 % 1000)), // near 2^-24
+            2 => 1.0 - (i % 4096) as f32 * 2f32.powi(-24),
+            _ => ((i * 7919) % n) as f32 / n as f32 + 0.5 / n as f32,
+        })
+        .collect();
+    let t: Vec<f32> = (0..n)
+        .map(|i| match i % 3 {
+            0 => i as f32 / n as f32,
+            1 => ((i % 4) as f32 * 0.25 + (i % 5) as f32 * 2f32.powi(-24)).min(0.999_999_94),
+            _ => ((i * 104_729) % n) as f32 / n as f32,
+        })
+        .collect();
+    let got = at::<16>(&u, &t);
+    assert_eq!(got, at::<4>(&u, &t));
+    assert_eq!(got, at::<8>(&u, &t));
+    assert_eq!(got, at::<64>(&u, &t));
+    let (mut worst_radius, mut worst_coordinate) = (0.0f64, 0.0f64);
+    for ((&u, &t), &[x, y]) in u.iter().zip(&t).zip(&got) {
+        let (x, y) = (f64::from(f32::from_bits(x)), f64::from(f32::from_bits(y)));
+        let radius = (-2.0 * f64::from(u).ln()).sqrt();
+        let angle = std::f64::consts::TAU * f64::from(t);
+        if radius > 1e-3 {
+            worst_radius = worst_radius.max(((x * x + y * y).sqrt() - radius).abs() / radius);
+        }
+        let scale = radius.max(1e-3);
+        worst_coordinate = worst_coordinate
+            .max((x - radius * angle.cos()).abs() / scale)
+            .max((y - radius * angle.sin()).abs() / scale);
+    }
+    eprintln!("box_muller: radius {worst_radius:.2e}, coordinates {worst_coordinate:.2e}");
+    assert!(worst_radius <= 4e-7, "radius off by {worst_radius:e}");
+    assert!(
+        worst_coordinate <= 4e-7,
+        "a coordinate off by {worst_coordinate:e} of the radius"
+    );
+}
