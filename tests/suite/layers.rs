@@ -110,7 +110,8 @@ fn every_layer_uses_only_the_layers_below_it() {
                 | "F64" => "simd",
                 "Philox" => "noise",
                 "Axis" | "Axes" | "Design" | "Sampler" | "AxesLanes" => "design",
-                "Executor" | "Output" | "Progress" | "Sink" | "CsvSink" | "mpi" => "run",
+                "Executor" | "Output" | "Progress" | "Sink" | "CsvSink" | "mpi" | "widths"
+                | "Widths" | "Tuning" | "Candidates" => "run",
                 "ShapeError" | "LayoutError" | "ExecError" | "DesignError" | "RangeError" => {
                     "error"
                 }
