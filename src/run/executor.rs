@@ -386,18 +386,54 @@ impl Executor {
         W: Sink<O::Result>,
     {
         crate::simd::warn_if_below_cpu();
+        let start = self.resume(space, V, sink)?;
+        self.run_into_from::<V, S, _, O, W>(space, &kernel, sink, start)
+    }
+
+    /// The checks a streaming run makes before its first window: `n_pmap`
+    /// (for packs of `lanes`), then the sink against the space (its header,
+    /// its points): the point to start from.
+    pub(super) fn resume<S, R, W>(
+        &self,
+        space: &S,
+        lanes: usize,
+        sink: &mut W,
+    ) -> Result<usize, ExecError>
+    where
+        S: Space,
+        S::Point: Record,
+        W: Sink<R>,
+    {
+        self.blocks_for(space.len(), lanes)?;
+        sink.resume(&crate::io::Table::header(space), space.len())
+            .map_err(ExecError::Sink)
+    }
+
+    /// [`run_into`](Executor::run_into) from point `start`, where the sink
+    /// resumed.
+    pub(super) fn run_into_from<'s, const V: usize, S, K, O, W>(
+        &self,
+        space: &'s S,
+        kernel: &K,
+        sink: &mut W,
+        start: usize,
+    ) -> Result<(), ExecError>
+    where
+        S: PackedSpace<V> + Sync,
+        S::Point: Record,
+        K: Fn(S::Lanes<'s>) -> O + Sync,
+        O: Output<V>,
+        O::Result: Send,
+        W: Sink<O::Result>,
+    {
         let len = space.len();
-        self.blocks_for(len, V)?;
-        let start = sink
-            .resume(&crate::io::Table::header(space), len)
-            .map_err(ExecError::Sink)?;
         let reporter = Reporter::new(&self.progress, start, len);
         let write = |sink: &mut W, window: Range<usize>, out: &O::Result| {
             sink.write(&Slice::new(space, window), out)
                 .map_err(ExecError::Sink)
         };
         let produce = |emit: &mut dyn FnMut(Range<usize>, O::Result) -> Result<(), ExecError>| {
-            self.produce_windows::<V, S, _, O>(space, start, &kernel, &reporter, emit)
+            self.produce_windows::<V, S, _, O>(space, start, kernel, &reporter, emit)
         };
         // A caller inside a rayon pool keeps its windows in that pool.
         let in_pool = matches!(self.pool, Pool::Current) && rayon::current_thread_index().is_some();

@@ -8,7 +8,7 @@
 //! any fixed `V`, bit for bit.
 //!
 //! The trial is FFTW's planner at the smallest scale that still measures:
-//! each thread runs one pack of every width, three rounds in alternating
+//! each task (one per thread) runs one pack of every width, three rounds in alternating
 //! order, timing each pack alone (no dispatch in the figure), and each
 //! width's cost is its fastest pack's time per point. A pack of `V` lanes
 //! holds `V` points, so a narrow width costs no more to try than a wide
@@ -32,7 +32,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Rounds of the trial: each thread runs one pack of every width per
+/// Rounds of the trial: each task runs one pack of every width per
 /// round, in alternating order (so that a width is not always the first,
 /// cold, or the last).
 const ROUNDS: usize = 3;
@@ -79,9 +79,10 @@ impl<T> Widths<T> {
 /// `widths!(kernel)` takes `V` = 8, 16, 32 and 64 (every width `f32`, `i32`
 /// and `u32` have from one AVX2 register to eight); name the widths to try
 /// after a `;` (`widths!(kernel; 4, 8, 16, 32)` for a kernel with `f64` or
-/// `i64` fields, which have no 64-lane pack). `kernel` is a function
-/// generic over `const V: usize` (a path, not a closure: a closure has one
-/// type, so one `V`).
+/// `i64` fields, which have no 64-lane pack): one to eight widths, as
+/// integer literals. `kernel` is the path of a function generic over
+/// `const V: usize` (not a closure: a closure has one type, so one `V`);
+/// it must work at every width given, since a timed run tries each.
 ///
 /// ```
 /// use dataspace::prelude::*;
@@ -98,18 +99,41 @@ impl<T> Widths<T> {
 /// ```
 #[macro_export]
 macro_rules! widths {
-    ($kernel:expr) => {
-        $crate::widths!($kernel; 8, 16, 32, 64)
+    ($($kernel:ident)::+) => {
+        $crate::widths!($($kernel)::+; 8, 16, 32, 64)
     };
-    ($kernel:expr; $($lanes:literal),+ $(,)?) => {
-        $crate::Widths::__new(($($crate::__private::Width::<$lanes, _>::__new($kernel),)+))
+    ($($kernel:ident)::+; $($lanes:literal),+ $(,)?) => {
+        $crate::widths!(@path [$($kernel)::+] $($lanes),+)
+    };
+    // Each width names its `V` (`kernel::<8>`): inferred instead, it would
+    // take the `V` of a generic function the call stands in.
+    (@path $kernel:tt $($lanes:literal),+) => {
+        $crate::Widths::__new(($($crate::__width!($kernel $lanes),)+))
+    };
+    ($($other:tt)*) => {
+        ::core::compile_error!(
+            "`widths!` takes the path of a function generic over `const V: usize` \
+             (`widths!(kernel)`, or `widths!(kernel; 4, 8, 16, 32)` with literal widths, \
+             at most eight): a closure has one type, so one `V`"
+        )
+    };
+}
+
+/// One width of [`widths!`]: `kernel::<V>`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __width {
+    ([$($kernel:tt)*] $lanes:literal) => {
+        $crate::__private::Width::<$lanes, _>::__new($($kernel)*::<$lanes>)
     };
 }
 
 /// What [`Executor::run_auto_tuned`] measured and chose.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tuning {
-    /// The lane count the run (after the trial) ran at.
+    /// The lane count that ran most of the points after the trial (blocks
+    /// that started before every task's trial had ended took the fastest
+    /// width known then).
     pub lanes: usize,
     /// Each width tried, with its fastest pack's time per point in
     /// nanoseconds, in the order of [`widths!`](crate::widths); empty when
@@ -213,18 +237,25 @@ candidates_for_tuples! {
 impl Executor {
     /// Runs a kernel written once for every lane count at the width that is
     /// fastest here: `widths!(kernel)` instantiates it at `V` = 8, 16, 32
-    /// and 64, each thread times one pack of every width (three rounds, a
-    /// prefix of about 1 % of a W1-sized run), and the rest of the run goes
-    /// at the width whose fastest pack took the least time per point. The
+    /// and 64; one task per thread times one pack of every width (three
+    /// rounds in alternating order, after the first only the widths within
+    /// 1.25x of its fastest: a prefix of 720 points with 2 threads, 1.1 % of
+    /// a W1-sized run), and the rest of the run goes, block by block, at the
+    /// width whose fastest pack took the least time per point so far. The
     /// results are those of [`run`](Executor::run) at any of the widths, bit
     /// for bit: a point's result does not depend on `V`, and the trial's
     /// results are kept, not computed twice.
     ///
-    /// A run too small to time (under 16 times the trial's points) runs
-    /// whole at four registers of the build, `4 *`
-    /// [`NATIVE_F32_LANES`](crate::NATIVE_F32_LANES) (or the nearest width
-    /// given). [`run_auto_tuned`](Executor::run_auto_tuned) also says what
-    /// was measured and chosen.
+    /// A task times its trial only where the run holds 16 times its points
+    /// (`16 x 3 x (8 + 16 + 32 + 64)` = 5,760 points with the default
+    /// widths); a smaller run runs untimed at four registers of the build,
+    /// `4 *` [`NATIVE_F32_LANES`](crate::NATIVE_F32_LANES) (or the nearest
+    /// width given). A run that fails is run again untimed at that width,
+    /// without reporting progress again: its packs do not depend on timing,
+    /// so the error names the same point every time, and a kernel that
+    /// fails only at a width the trial tried still runs.
+    /// [`run_auto_tuned`](Executor::run_auto_tuned) also says what was
+    /// measured and chosen.
     ///
     /// ```
     /// use dataspace::prelude::*;
@@ -291,18 +322,32 @@ impl Executor {
         W: Candidates<'s, S>,
     {
         crate::simd::warn_if_below_cpu();
+        self.check_layout(space, &widths)?;
         let reporter = Reporter::new(&self.progress, 0, space.len());
-        let (blocks, tuning) = self.tuned(space, &widths, &reporter, true)?;
-        let result = W::finish(blocks, space.len())?;
+        let timed = self.tuned(space, &widths, &reporter, Run::Whole { timed: true });
         reporter.finish();
-        Ok((result, tuning))
+        let (blocks, tuning) = match timed {
+            Ok(done) => done,
+            Err(error @ ExecError::ProgressPanicked { .. }) => return Err(error),
+            // A failure is named by a run whose packs do not depend on
+            // timing: the whole run again, untimed, at the default width
+            // (its progress not reported again).
+            Err(_) => {
+                let quiet = Reporter::new(&Progress::Off, 0, space.len());
+                self.tuned(space, &widths, &quiet, Run::Whole { timed: false })?
+            }
+        };
+        Ok((W::finish(blocks, space.len())?, tuning))
     }
 
     /// [`run_into`](Executor::run_into) at the width that is fastest here:
-    /// the trial of [`run_auto`](Executor::run_auto) on the first points
-    /// of the space (its results dropped: the sink takes the run's windows
-    /// in point order from where it resumes), then `run_into` at the
-    /// winner. Returns what the trial measured and chose.
+    /// the sink is checked first ([`Sink::resume`]), the trial of
+    /// [`run_auto`](Executor::run_auto) runs on the first points the sink
+    /// does not hold yet (its results dropped, so those points are computed
+    /// twice: the sink takes the run's windows in point order), then
+    /// `run_into` from there at the winner. A trial that fails leaves the
+    /// choice to the default width, whose run reports the failure as
+    /// `run_into` does. Returns what the trial measured and chose.
     ///
     /// ```
     /// use dataspace::prelude::*;
@@ -340,19 +385,30 @@ impl Executor {
         K: Sink<W::Result>,
     {
         crate::simd::warn_if_below_cpu();
+        self.check_layout(space, &widths)?;
+        let lanes = widths.lanes();
+        let start = self.resume(space, lanes[0], sink)?;
         let quiet = Reporter::new(&Progress::Off, 0, space.len());
-        let (_, tuning) = self.tuned(space, &widths, &quiet, false)?;
-        let chosen = widths
-            .lanes()
-            .iter()
-            .position(|&v| v == tuning.lanes)
-            .unwrap_or(0);
+        // A trial that fails leaves the choice to the default width, whose
+        // run names the failure as `run_into` does.
+        let tuning = self
+            .tuned(space, &widths, &quiet, Run::TrialFrom(start))
+            .map_or_else(
+                |_| Tuning {
+                    lanes: lanes[default_lanes(lanes)],
+                    trials: Vec::new(),
+                    trial_points: 0,
+                },
+                |(_, tuning)| tuning,
+            );
+        let chosen = lanes.iter().position(|&v| v == tuning.lanes).unwrap_or(0);
         widths.visit(
             chosen,
             RunInto {
                 executor: self,
                 space,
                 sink,
+                start,
             },
         )?;
         Ok(tuning)
@@ -365,7 +421,7 @@ impl Executor {
         space: &'s S,
         widths: &W,
         reporter: &Reporter,
-        with_rest: bool,
+        run: Run,
     ) -> Result<(Vec<W::Block>, Tuning), ExecError>
     where
         S: Space + Sync + 's,
@@ -376,8 +432,19 @@ impl Executor {
         let widest = lanes.iter().copied().max().unwrap_or(1);
         let per_task = ROUNDS * lanes.iter().sum::<usize>();
         let threads = self.thread_count().max(1);
-        let trial_tasks = threads.min(len / per_task.saturating_mul(RUN_PER_TRIAL).max(1));
-        let trial_end = trial_tasks * per_task;
+        let (first, with_rest) = match run {
+            Run::Whole { timed: true } => (0, true),
+            Run::Whole { timed: false } => (len, true),
+            Run::TrialFrom(first) => (first.min(len), false),
+        };
+        // One task's trial needs 16 times its points of the run left.
+        let trial_tasks =
+            threads.min((len - first) / per_task.saturating_mul(RUN_PER_TRIAL).max(1));
+        let (trial_start, trial_end) = if with_rest && trial_tasks == 0 {
+            (0, 0)
+        } else {
+            (first, first + trial_tasks * per_task)
+        };
         let rest = if with_rest { len - trial_end } else { 0 };
         let n_blocks = self.blocks_for(rest, widest)?;
         // Whole packs of the widest width per block (unless that overflows:
@@ -394,10 +461,11 @@ impl Executor {
             trial_end,
             block_len,
             n_blocks: rest.div_ceil(block_len),
-            cursor: AtomicUsize::new(0),
+            cursor: AtomicUsize::new(trial_start),
             next_block: AtomicUsize::new(0),
             failed_at: AtomicUsize::new(usize::MAX),
             measured: Mutex::new(vec![f64::INFINITY; lanes.len()]),
+            ran: lanes.iter().map(|_| AtomicUsize::new(0)).collect(),
             reporter,
         };
         let tasks = if with_rest { threads } else { trial_tasks };
@@ -409,17 +477,52 @@ impl Executor {
         parts.sort_by_key(|&(start, _)| start);
         let blocks = first_error(parts.into_iter().map(|(_, part)| part).collect())?;
         let trials = plan.measured();
+        // The width that ran most of the rest (blocks that started before
+        // every task's trial had ended took the fastest known then).
+        let ran: Vec<usize> = plan.ran.iter().map(|n| n.load(Ordering::Relaxed)).collect();
+        let chosen = match ran.iter().enumerate().max_by_key(|&(_, n)| *n) {
+            Some((i, &n)) if n > 0 => i,
+            _ => plan.choice(&trials),
+        };
         let tuning = Tuning {
-            lanes: lanes[plan.choice(&trials)],
+            lanes: lanes[chosen],
             trials: if trial_tasks == 0 {
                 Vec::new()
             } else {
                 lanes.iter().copied().zip(trials).collect()
             },
-            trial_points: trial_end,
+            trial_points: trial_end - trial_start,
         };
         Ok((blocks, tuning))
     }
+
+    /// The layout errors [`run`](Executor::run) reports for this space
+    /// and executor (`n_pmap` 0, more lanes than `usize` counts), at the
+    /// first width: a tuned run's blocks are cut otherwise and would not
+    /// meet them.
+    fn check_layout<'s, S, W>(&self, space: &'s S, widths: &W) -> Result<(), ExecError>
+    where
+        S: Space + Sync + 's,
+        W: Candidates<'s, S>,
+    {
+        widths.visit(
+            0,
+            CheckLayout {
+                executor: self,
+                space,
+            },
+        )
+    }
+}
+
+/// Which part of a run [`Executor::tuned`] runs.
+#[derive(Clone, Copy)]
+enum Run {
+    /// The whole run: the trial (if `timed` and the run is large enough)
+    /// and the rest.
+    Whole { timed: bool },
+    /// Only a trial, on the points from this one (a streaming run's resume).
+    TrialFrom(usize),
 }
 
 /// One tuned run, shared by its tasks: the trial (points
@@ -441,6 +544,8 @@ struct Plan<'p, 's, S, W> {
     failed_at: AtomicUsize,
     /// Each width's fastest time per point (ns) over the trial's packs so far.
     measured: Mutex<Vec<f64>>,
+    /// Points of the rest each width ran.
+    ran: Vec<AtomicUsize>,
     reporter: &'p Reporter,
 }
 
@@ -472,6 +577,7 @@ where
             }
             let end = start.saturating_add(self.block_len).min(self.space.len());
             let chosen = self.choice(&self.measured());
+            self.ran[chosen].fetch_add(end - start, Ordering::Relaxed);
             let block = self.widths.visit(
                 chosen,
                 RunBlock {
@@ -552,15 +658,17 @@ where
             )
         }));
         let nanos = clock.elapsed().as_nanos() as f64;
-        let reported = self.reporter.advance(end - start);
-        let part = match (outcome, reported) {
-            (Ok(Ok(())), Ok(())) => Ok(block),
-            (Ok(Err(error)), _) => Err(BlockError::Output(error)),
-            (Err(payload), _) => Err(BlockError::Panicked {
+        // Only packs that ran count: a failed run never reports 100 %.
+        let part = match outcome {
+            Ok(Ok(())) => match self.reporter.advance(end - start) {
+                Ok(()) => Ok(block),
+                Err(message) => Err(BlockError::Progress { message }),
+            },
+            Ok(Err(error)) => Err(BlockError::Output(error)),
+            Err(payload) => Err(BlockError::Panicked {
                 point: start,
                 message: panic_message(payload),
             }),
-            (Ok(Ok(())), Err(message)) => Err(BlockError::Progress { message }),
         };
         let failed = part.is_err();
         parts.push((start, part));
@@ -694,11 +802,12 @@ where
     }
 }
 
-/// A streaming run at one width.
+/// A streaming run at one width, from where the sink resumed.
 struct RunInto<'a, 's, S, K> {
     executor: &'a Executor,
     space: &'s S,
     sink: &'a mut K,
+    start: usize,
 }
 
 impl<'s, S, C, K> WidthVisitor<'s, S, C> for RunInto<'_, 's, S, K>
@@ -717,6 +826,33 @@ where
         O: Output<V, Block = C::Block, Result = C::Result>,
     {
         self.executor
-            .run_into::<V, S, _, O, K>(self.space, kernel, self.sink)
+            .run_into_from::<V, S, F, O, K>(self.space, kernel, self.sink, self.start)
+    }
+}
+
+/// [`run`](Executor::run)'s layout checks at one width.
+struct CheckLayout<'a, 's, S> {
+    executor: &'a Executor,
+    space: &'s S,
+}
+
+impl<'s, S, C> WidthVisitor<'s, S, C> for CheckLayout<'_, 's, S>
+where
+    S: Space + Sync + 's,
+    C: Candidates<'s, S> + ?Sized,
+{
+    type Out = Result<(), ExecError>;
+    fn visit<const V: usize, F, O>(self, _: &F) -> Self::Out
+    where
+        S: PackedSpace<V>,
+        F: Fn(<S as PackedSpace<V>>::Lanes<'s>) -> O + Sync,
+        O: Output<V, Block = C::Block, Result = C::Result>,
+    {
+        let options = CollectOptions {
+            n_pmap: self.executor.blocks_for(self.space.len(), V)?,
+            fill: f64::NAN,
+        };
+        self.space.collect_with::<V>(options)?;
+        Ok(())
     }
 }

@@ -274,8 +274,8 @@ pub struct SimdInfo {
 /// detection). See [`SimdInfo`].
 ///
 /// The first [`Executor::run`](crate::Executor::run),
-/// [`map`](crate::Executor::map) or [`run_into`](crate::Executor::run_into)
-/// of a process whose build lacks a feature the CPU has prints one line
+/// [`map`](crate::Executor::map), [`run_into`](crate::Executor::run_into)
+/// or [`run_auto`](crate::Executor::run_auto) of a process whose build lacks a feature the CPU has prints one line
 /// saying so to stderr; set `DATASPACE_NO_SIMD_WARNING=1` to silence it. A
 /// process whose dataspace was compiled at `opt-level = 0` (`cargo run`
 /// without `--release`) gets another line, silenced by

@@ -360,3 +360,197 @@ fn no_blocks_is_an_error_as_for_run() {
         Err(ExecError::Layout(_))
     ));
 }
+
+// Found by a hostile review (issue 19); each failed before its fix.
+
+/// A kernel that fails at one width only: the trial runs every width, so
+/// a timed run met the failure; the run is repeated untimed at the
+/// default width, where the kernel works, as `run` there does.
+#[test]
+fn a_kernel_broken_at_one_width_runs_at_the_others() {
+    fn not_at_8<const V: usize>(p: MprLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        assert!(V != 8, "V = 8 is broken");
+        p.eta + p.j
+    }
+    let space = w1_space(20_000, 5, 1);
+    let executor = Executor::parallel().threads(2).unwrap();
+    let (auto, tuning) = executor
+        .run_auto_tuned(&space, widths!(not_at_8; 8, 16, 32, 64))
+        .unwrap();
+    assert_eq!(
+        bits(&auto),
+        bits(&executor.run(&space, not_at_8::<16>).unwrap())
+    );
+    assert!(
+        tuning.trials.is_empty(),
+        "the untimed run's report: {tuning:?}"
+    );
+}
+
+/// The point a failure names does not depend on which task took which of
+/// the trial's packs: a failed timed run is repeated untimed, whose packs
+/// are fixed.
+#[test]
+fn a_failure_names_the_same_point_every_time() {
+    fn slow_first_then_panics_at_100<const V: usize>(p: MprLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        if p.index() == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(3));
+        }
+        let first = p.index();
+        assert!(!(first..first + V).contains(&100), "at 100");
+        p.eta
+    }
+    let space = w1_space(20_000, 5, 1);
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..12 {
+        let executor = if i % 2 == 0 {
+            Executor::sequential()
+        } else {
+            Executor::parallel().threads(2).unwrap()
+        };
+        match executor.run_auto(&space, widths!(slow_first_then_panics_at_100)) {
+            Err(ExecError::KernelPanicked { point, .. }) => seen.insert(point),
+            other => panic!("{other:?}"),
+        };
+    }
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen.iter().all(|&p| p <= 100 && 100 - p < 64), "{seen:?}");
+}
+
+/// A failed run never reports every point done, not even when its last
+/// trial pack is the one that fails.
+#[test]
+fn a_failed_run_does_not_report_every_point_done() {
+    fn panics_at_the_trials_end<const V: usize>(p: MprLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        let first = p.index();
+        assert!(!(first..first + V).contains(&719), "at 719");
+        p.eta
+    }
+    let most = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&most);
+    let executor = Executor::parallel()
+        .threads(2)
+        .unwrap()
+        .on_progress(move |done, _| {
+            seen.fetch_max(done, Ordering::Relaxed);
+        });
+    let space = w1_space(11_520, 5, 1);
+    let error = executor
+        .run_auto(&space, widths!(panics_at_the_trials_end))
+        .unwrap_err();
+    assert!(
+        matches!(error, ExecError::KernelPanicked { .. }),
+        "{error:?}"
+    );
+    assert!(most.load(Ordering::Relaxed) < 11_520);
+}
+
+/// `run_into_auto` checks the sink first and times only the points it
+/// still has to run: a resumed run whose first points would fail does not
+/// run them, and a foreign file is the sink's error.
+#[test]
+fn a_resumed_streaming_run_times_only_what_is_left() {
+    use dataspace::CsvSink;
+    fn panics_below_20000<const V: usize>(p: MprLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        assert!(p.index() >= 20_000, "a point the sink holds was run again");
+        p.eta
+    }
+    let dir = std::env::temp_dir().join(format!("dataspace-width-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let space = w1_space(40_000, 5, 1);
+    let executor = Executor::parallel().threads(2).unwrap();
+    let (path, whole) = (dir.join("resumed.csv"), dir.join("whole.csv"));
+    let mut sink = CsvSink::create(&whole, "eta_out").unwrap();
+    executor
+        .run_into(&space, |p: MprLanes<'_, 8>| p.eta, &mut sink)
+        .unwrap();
+    drop(sink);
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let half: String = text.split_inclusive('\n').take(20_001).collect();
+    std::fs::write(&path, half).unwrap();
+    let mut sink = CsvSink::open(&path, "eta_out").unwrap();
+    let tuning = executor
+        .run_into_auto(&space, widths!(panics_below_20000), &mut sink)
+        .unwrap();
+    drop(sink);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert!(tuning.trial_points <= 20_000 / 16, "{tuning:?}");
+
+    std::fs::write(&path, "a,b,c\n1,2,3\n").unwrap();
+    let mut sink = CsvSink::open(&path, "eta_out");
+    if let Ok(sink) = sink.as_mut() {
+        let error = executor
+            .run_into_auto(&space, widths!(panics_below_20000), sink)
+            .unwrap_err();
+        assert!(matches!(error, ExecError::Sink(_)), "{error:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `widths!` inside a function generic over `V` (a kernel that calls
+/// `run_auto`): each width names its `V`.
+#[test]
+fn widths_inside_a_function_generic_over_v() {
+    fn inner<const V: usize>(p: MprLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        p.eta + p.eta
+    }
+    fn outer<const V: usize>(p: MprLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        let small = w1_space(3, 1, 1);
+        let out = Executor::sequential()
+            .run_auto(&small, widths!(inner))
+            .unwrap();
+        p.eta + F32::<V>::splat(out[0] - out[0])
+    }
+    let space = w1_space(100, 1, 1);
+    let got = Executor::sequential().run(&space, outer::<16>).unwrap();
+    assert_eq!(bits(&got), bits(space.columns().eta));
+}
+
+/// A layout `run` refuses (a design of `usize::MAX` points in
+/// `usize::MAX` blocks) is refused by `run_auto` too, at once.
+#[test]
+fn a_layout_run_refuses_is_refused_at_once() {
+    use dataspace::{Axis, Sampler};
+    #[derive(DataSpace, Clone, Debug)]
+    struct P {
+        x: f32,
+    }
+    let design = PDesign::random(
+        usize::MAX,
+        Sampler::Uniform,
+        1,
+        PAxes {
+            x: Axis::uniform(0.0, 1.0),
+        },
+    )
+    .unwrap();
+    fn x<const V: usize>(p: PLanes<'_, V>) -> F32<V>
+    where
+        f32: Float<V>,
+    {
+        p.x
+    }
+    let executor = Executor::parallel().n_pmap(usize::MAX);
+    let fixed = executor.run(&design, x::<8>).unwrap_err();
+    let auto = executor.run_auto(&design, widths!(x)).unwrap_err();
+    assert!(matches!(fixed, ExecError::Layout(_)), "{fixed:?}");
+    assert!(matches!(auto, ExecError::Layout(_)), "{auto:?}");
+}
