@@ -138,8 +138,8 @@
 //! process built below its CPU prints one line on stderr saying so (set
 //! `DATASPACE_NO_SIMD_WARNING=1` to silence it); a debug build (the crate at
 //! `opt-level = 0`) says so too (`DATASPACE_NO_DEBUG_WARNING=1`). No
-//! `[profile]` setting is needed: cargo's default release profile runs as
-//! fast as fat LTO.
+//! `[profile]` setting is needed: cargo's default release profile ran W1,
+//! W3 and W4 within 1.5 % of fat LTO at their best widths.
 
 #![warn(missing_docs, missing_debug_implementations)]
 // No panic reachable from user input: every unwrap, expect, index and panic in

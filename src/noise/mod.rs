@@ -188,9 +188,12 @@ impl Philox {
     /// [`uniform`](Philox::uniform): `sqrt(-2 ln u0) (cos 2 pi u1,
     /// sin 2 pi u1)`, then the same from `u2`, `u3`.
     ///
-    /// Computed with [`FloatPack`]'s `ln`, `sin` and `cos`, which give the
+    /// Computed with one polynomial for `ln` and one each for `sin` and
+    /// `cos` of a quarter turn (within 4e-7 of the radius), which give the
     /// same bits at every lane count of one build; a build with other
-    /// target features (FMA or not) may differ in the last bits.
+    /// target features (FMA or not) may differ in the last bits. Releases
+    /// before 0.1.0's issue 19 used `wide`'s `ln`, `sin` and `cos`: their
+    /// normals differ from these in the last bits.
     ///
     /// ```
     /// use dataspace::prelude::*;

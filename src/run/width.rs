@@ -13,7 +13,7 @@
 //! width's cost is its fastest pack's time per point. A pack of `V` lanes
 //! holds `V` points, so a narrow width costs no more to try than a wide
 //! one: on W1 (65,536 points, 2 threads) the trial is 720 points, 1.1 % of
-//! the run, at a cost under 1 % of it.
+//! the run; its narrow packs' own cost is about 0.3 % of it.
 
 // Indices are width numbers below `lanes().len()`, which is at least 1
 // (the macro takes one width or more).
@@ -128,8 +128,10 @@ macro_rules! __width {
     };
 }
 
-/// What [`Executor::run_auto_tuned`] measured and chose.
+/// What [`Executor::run_auto_tuned`] and [`Executor::run_into_auto`]
+/// measured and chose.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Tuning {
     /// The lane count that ran most of the points after the trial (blocks
     /// that started before every task's trial had ended took the fastest
@@ -139,9 +141,10 @@ pub struct Tuning {
     /// nanoseconds, in the order of [`widths!`](crate::widths); empty when
     /// the run was too small to time (it ran at [`Tuning::lanes`] whole:
     /// four registers of the build, [`NATIVE_F32_LANES`](crate::NATIVE_F32_LANES)
-    /// x 4, or the nearest width given).
+    /// x 4, or the widest width given up to that, else the narrowest).
     pub trials: Vec<(usize, f64)>,
-    /// Points of the trial, at the start of the run.
+    /// Points of the trial: the first of the run, or of what a streaming
+    /// run's sink did not hold yet.
     pub trial_points: usize,
 }
 
@@ -165,7 +168,7 @@ pub trait WidthVisitor<'s, S: Space + 's, C: Candidates<'s, S> + ?Sized> {
     label = "made by `widths!(kernel)`",
     note = "pass `widths!(kernel)`, `kernel` a function generic over `const V: usize` taking the space's lanes (`XLanes<'_, V>`); name the widths for kernels with `f64` or `i64` fields: `widths!(kernel; 4, 8, 16, 32)`"
 )]
-pub trait Candidates<'s, S: Space + 's>: Sync {
+pub trait Candidates<'s, S: Space + 's>: Sync + sealed::Sealed {
     /// The run's result (the same at every width).
     type Result;
     /// One block's results (the same at every width).
@@ -183,6 +186,12 @@ pub trait Candidates<'s, S: Space + 's>: Sync {
     /// Joins blocks of any width into the run's result.
     #[doc(hidden)]
     fn finish(blocks: Vec<Self::Block>, len: usize) -> Result<Self::Result, OutputError>;
+}
+
+mod sealed {
+    /// Only [`Widths`](super::Widths) are [`Candidates`](super::Candidates).
+    pub trait Sealed {}
+    impl<T> Sealed for super::Widths<T> {}
 }
 
 macro_rules! candidates_for_tuples {
@@ -249,11 +258,12 @@ impl Executor {
     /// A task times its trial only where the run holds 16 times its points
     /// (`16 x 3 x (8 + 16 + 32 + 64)` = 5,760 points with the default
     /// widths); a smaller run runs untimed at four registers of the build,
-    /// `4 *` [`NATIVE_F32_LANES`](crate::NATIVE_F32_LANES) (or the nearest
-    /// width given). A run that fails is run again untimed at that width,
-    /// without reporting progress again: its packs do not depend on timing,
-    /// so the error names the same point every time, and a kernel that
-    /// fails only at a width the trial tried still runs.
+    /// `4 *` [`NATIVE_F32_LANES`](crate::NATIVE_F32_LANES) (the widest
+    /// width given up to that, else the narrowest). A run that fails is run
+    /// again untimed at that width, without reporting progress again: its
+    /// packs do not depend on timing, so the error names the same point
+    /// every time. A kernel must work at every width given: one that fails
+    /// only at a width the trial tried fails the run with that failure.
     /// [`run_auto_tuned`](Executor::run_auto_tuned) also says what was
     /// measured and chosen.
     ///
@@ -331,10 +341,12 @@ impl Executor {
             Err(error @ ExecError::ProgressPanicked { .. }) => return Err(error),
             // A failure is named by a run whose packs do not depend on
             // timing: the whole run again, untimed, at the default width
-            // (its progress not reported again).
-            Err(_) => {
+            // (its progress not reported again). If that run succeeds, the
+            // kernel failed at another width only: the first failure stands.
+            Err(first) => {
                 let quiet = Reporter::new(&Progress::Off, 0, space.len());
-                self.tuned(space, &widths, &quiet, Run::Whole { timed: false })?
+                self.tuned(space, &widths, &quiet, Run::Whole { timed: false })?;
+                return Err(first);
             }
         };
         Ok((W::finish(blocks, space.len())?, tuning))
@@ -345,9 +357,11 @@ impl Executor {
     /// [`run_auto`](Executor::run_auto) runs on the first points the sink
     /// does not hold yet (its results dropped, so those points are computed
     /// twice: the sink takes the run's windows in point order), then
-    /// `run_into` from there at the winner. A trial that fails leaves the
-    /// choice to the default width, whose run reports the failure as
-    /// `run_into` does. Returns what the trial measured and chose.
+    /// `run_into` from there at the winner. A kernel that fails in the
+    /// trial fails the run before the sink takes a window; the point named
+    /// is the first of the failing pack, whose start (within the widest
+    /// width) depends on which task took which of the trial's packs.
+    /// Returns what the trial measured and chose.
     ///
     /// ```
     /// use dataspace::prelude::*;
@@ -389,18 +403,8 @@ impl Executor {
         let lanes = widths.lanes();
         let start = self.resume(space, lanes[0], sink)?;
         let quiet = Reporter::new(&Progress::Off, 0, space.len());
-        // A trial that fails leaves the choice to the default width, whose
-        // run names the failure as `run_into` does.
-        let tuning = self
-            .tuned(space, &widths, &quiet, Run::TrialFrom(start))
-            .map_or_else(
-                |_| Tuning {
-                    lanes: lanes[default_lanes(lanes)],
-                    trials: Vec::new(),
-                    trial_points: 0,
-                },
-                |(_, tuning)| tuning,
-            );
+        // A failure in the trial fails the run before the sink takes a window.
+        let (_, tuning) = self.tuned(space, &widths, &quiet, Run::TrialFrom(start))?;
         let chosen = lanes.iter().position(|&v| v == tuning.lanes).unwrap_or(0);
         widths.visit(
             chosen,
@@ -454,7 +458,7 @@ impl Executor {
             .checked_next_multiple_of(widest)
             .unwrap_or(block_len)
             .max(widest);
-        let plan = Plan {
+        let plan = Schedule {
             widths,
             space,
             trial_tasks,
@@ -531,7 +535,7 @@ enum Run {
 /// taken from `next_block` by every task, each at the width measured
 /// fastest so far. One parallel dispatch for both: a second would cost
 /// W1 2.3 % (the threads are woken again).
-struct Plan<'p, 's, S, W> {
+struct Schedule<'p, 's, S, W> {
     widths: &'p W,
     space: &'s S,
     trial_tasks: usize,
@@ -552,7 +556,7 @@ struct Plan<'p, 's, S, W> {
 /// A task's parts of the run: each result with its first point.
 type Parts<B> = Vec<(usize, Result<B, BlockError>)>;
 
-impl<'s, S, W> Plan<'_, 's, S, W>
+impl<'s, S, W> Schedule<'_, 's, S, W>
 where
     S: Space + Sync + 's,
     W: Candidates<'s, S>,
@@ -707,8 +711,9 @@ where
 }
 
 /// The index of the width a run too small to time takes: the widest of at
-/// most four registers of the build (W1 and W3 were fastest there on
-/// AVX-512 and AVX2), or the narrowest if all are wider.
+/// most four registers of the build (W1 and W3 were fastest there on an
+/// AVX-512 Xeon; on AVX2 this default is not measured), or the narrowest
+/// if all are wider.
 fn default_lanes(lanes: &[usize]) -> usize {
     let four_registers = 4 * crate::simd::NATIVE_F32_LANES;
     lanes
@@ -789,13 +794,15 @@ where
         };
         let layout = match slice.collect_with::<V>(options) {
             Ok(layout) => layout,
-            #[allow(clippy::unreachable)] // only n_pmap = 0 is refused
+            // Only n_pmap = 0 and lane counts past usize are refused; a
+            // block is a part of a layout `check_layout` accepted.
+            #[allow(clippy::unreachable)]
             Err(_) => unreachable!("one block is a valid layout"),
         };
         let Some(block) = layout.block(0) else {
             return Ok(O::block(0));
         };
-        // The block's own failure flag: this run's is `Plan::failed_at`.
+        // The block's own failure flag: this run's is `Schedule::failed_at`.
         let failed = AtomicUsize::new(usize::MAX);
         run_block::<V, Slice<'s, S>, K, O>(block, kernel, &failed, self.reporter)
             .map_err(|error| error.offset(start))

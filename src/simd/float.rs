@@ -163,7 +163,9 @@ pub trait FloatPack:
     /// reciprocal instruction, whose bits differ between CPUs).
     #[must_use]
     fn recip(self) -> Self;
-    /// `self / d` for `d` in [1, 2^126): a division, or in an `f32` pack of an
+    /// `self / d` for `d` in [1, 2^126) (beyond, up to the logistic's
+    /// clamp at about 2^127, a quotient below 1e-37 may come out 0: the
+    /// logistic documents only a bound there): a division, or in an `f32` pack of an
     /// AVX-512 build (`avx512f` and `avx512vl`) `vrcp14ps` (2^-14, specified
     /// to the bit by Intel's reference implementation), then one Newton
     /// step on the quotient: within 0.55 ulp (0.535 the worst of 2^18
@@ -528,9 +530,11 @@ macro_rules! quotient_by_rcp14 {
             fn quotient(self, d: Self) -> Self {
                 use core::arch::x86_64::{$reg, $rcp};
                 // SAFETY: the intrinsic needs avx512f and avx512vl, which
-                // this build enables (the cfg above); `wide`'s pack and the
-                // register type are the same bytes (the pack wraps the
-                // register in this build, `bytemuck::Pod` both).
+                // this build enables (the cfg above). With them, `wide`'s
+                // pack is a `repr(C)` struct of one field, `safe_arch`'s
+                // `repr(transparent)` wrapper of this very register type:
+                // the same size (checked by `transmute`) and layout, and
+                // every bit pattern is a valid value of both.
                 let y: Self = unsafe { core::mem::transmute($rcp(core::mem::transmute::<Self, $reg>(d))) };
                 let q0 = self * y;
                 d.mul_neg_add(q0, self).mul_add(y, q0)

@@ -47,7 +47,8 @@ const UNOPTIMISED: bool = cfg!(dataspace_unoptimised);
 ///
 /// For a lane count fixed at compile time, `{ 4 * NATIVE_F32_LANES }`
 /// (four registers in lockstep) was the best fixed width for W1 and W3 on
-/// AVX-512 and AVX2 (see the README's "Which `V`"); the executor's
+/// an AVX-512 Xeon; on an AVX2 EPYC the best widths were others (the
+/// README's "Which `V`"). The executor's
 /// [`run_auto`](crate::Executor::run_auto) measures instead.
 ///
 /// ```
