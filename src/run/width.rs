@@ -534,7 +534,7 @@ enum Run {
 /// `trial_tasks` tasks), then the rest in blocks of `block_len` points
 /// taken from `next_block` by every task, each at the width measured
 /// fastest so far. One parallel dispatch for both: a second would cost
-/// W1 2.3 % (the threads are woken again).
+/// W1 about 3 % (the threads are woken again; `bench-results/split-dispatch.log`).
 struct Schedule<'p, 's, S, W> {
     widths: &'p W,
     space: &'s S,
