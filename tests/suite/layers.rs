@@ -111,7 +111,7 @@ fn every_layer_uses_only_the_layers_below_it() {
                 "Philox" => "noise",
                 "Axis" | "Axes" | "Design" | "Sampler" | "AxesLanes" => "design",
                 "Executor" | "Output" | "Progress" | "Sink" | "CsvSink" | "mpi" | "widths"
-                | "Widths" | "Tuning" | "Candidates" => "run",
+                | "Widths" | "Tuning" | "Candidates" | "__width" => "run",
                 "ShapeError" | "LayoutError" | "ExecError" | "DesignError" | "RangeError" => {
                     "error"
                 }
