@@ -182,8 +182,9 @@ pub trait FloatPack:
     /// `ln` (by the exponent and a mantissa in [sqrt(1/2), sqrt(2))) and
     /// one each for `cos` and `sin` of a quarter turn, after reducing `t`
     /// to quarter turns: within 4e-7 of the radius (2.2e-7 the worst
-    /// measured), and W4 in a user's crate at `V = 32` took 77 ms instead
-    /// of 94 ms with `wide`'s `ln`, `cos` and `sin` (Intel Xeon, AVX-512).
+    /// measured); with it W4 went from 1.78x to 1.53x the hand-written
+    /// kernel's time (criterion, `bench-results/issue19-sitting.log`
+    /// against `issue19-sitting-final.log`; Intel Xeon model 207, AVX-512).
     #[doc(hidden)]
     #[must_use]
     fn box_muller(self, t: Self) -> [Self; 2];

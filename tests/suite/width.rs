@@ -2,7 +2,7 @@
 //! bit for bit those of every fixed width, for every output kind, N and
 //! executor; what the trial measured; errors at the right point.
 
-use crate::common::mpr::{Mpr, MprColumns, MprLanes, MprSpace, w1_kernel, w1_space};
+use crate::common::mpr::{MprColumns, MprLanes, MprSpace, w1_kernel, w1_space};
 use dataspace::prelude::*;
 use dataspace::{ExecError, NATIVE_F32_LANES};
 use std::sync::Arc;
@@ -299,7 +299,6 @@ fn a_point_of_the_space_is_what_the_kernel_saw() {
     for (i, [at, steps]) in out.iter().enumerate() {
         assert_eq!((*at, *steps), (i as f32, 17.0));
     }
-    let _: Option<Mpr> = space.get(0);
 }
 
 #[test]
